@@ -1,0 +1,974 @@
+"""The reading pane: a virtualised, line-based view of one :class:`Article`.
+
+Design (like Textual's ``Log`` / toolong's ``LogView``): the article is laid
+out once per width into a flat list of *visual lines* (cheap tuples pointing
+into the block text), and :meth:`ArticleView.render_line` turns only the
+lines on screen into :class:`~textual.strip.Strip` objects, which are kept in
+an LRU cache. No child widget is mounted per block, so a 1 MB article opens
+as fast as a short one.
+
+Coordinates: every body line knows the block it belongs to and the character
+range ``[a, b)`` of the block text it shows, so screen positions map to
+offsets into :meth:`Article.text` (the coordinate system of marks and
+search) and back. The text selection machinery of Textual works on that
+mapping: each segment carries an ``offset`` meta of ``(x, y)`` where ``y`` is
+the visual line and ``x`` the character index within the line's text
+(negative in the margin, past the end in the right padding).
+
+All article text is emitted as plain Segments; nothing from an article is
+ever parsed as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from rich.cells import cell_len, get_character_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.color import Color
+from textual.events import Click, Resize
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import var
+from textual.scroll_view import ScrollView
+from textual.selection import Selection
+from textual.strip import Strip
+
+from tui.core.model import BLOCK_SEP, CAPTION, HEADING, ITEM, QUOTE, Article
+
+__all__ = ["ArticleView", "Highlight", "HIGHLIGHT_COLOURS", "wrap_spans", "sentence_spans"]
+
+#: Mark colours a Highlight may use, plus the two special styles.
+HIGHLIGHT_COLOURS = {
+    "yellow": "#f2c94c",
+    "green": "#5fd38d",
+    "blue": "#5aa7ff",
+    "pink": "#f58cc8",
+    "purple": "#b48cf2",
+}
+_SPECIAL_STYLES = ("search", "flash")
+
+#: Widest text column, in cells.
+MAX_TEXT_WIDTH = 76
+#: Cells left of the text: cursor bar, note marker, space.
+MARGIN = 3
+FLASH_SECONDS = 1.5
+
+# Visual line roles.
+R_TITLE, R_META, R_DEK, R_BLANK, R_BODY, R_RLABEL, R_REMOVED, R_EMPTY = range(8)
+# Prefix kinds (for quotes and list items).
+P_NONE, P_QUOTE, P_BULLET, P_HANG, P_REMOVED = range(5)
+_PREFIX = {P_NONE: "", P_QUOTE: "▌ ", P_BULLET: "• ", P_HANG: "  ", P_REMOVED: "┆ "}
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A styled character range of ``article.text()``."""
+
+    start: int
+    end: int
+    #: "yellow" | "green" | "blue" | "pink" | "purple" | "search" | "flash"
+    style: str
+    #: Show a note marker ("✎") in the margin of the highlight's first line.
+    note: bool = False
+    #: Anything the caller wants back (e.g. the mark id).
+    key: object = None
+
+
+# ----------------------------------------------------------------------
+# Pure helpers (no Textual): wrapping and sentences
+
+
+def _wrap_ascii(text: str, start: int, stop: int, width: int, out: list[tuple[int, int]]) -> None:
+    """Greedy word wrap of ``text[start:stop]`` where 1 char == 1 cell."""
+    pos = start
+    rfind = text.rfind
+    while pos < stop:
+        if stop - pos <= width:
+            end = stop
+            while end > pos and text[end - 1] == " ":
+                end -= 1
+            out.append((pos, end))
+            return
+        brk = rfind(" ", pos, pos + width + 1)
+        if brk <= pos:
+            end = nxt = pos + width
+        else:
+            end, nxt = brk, brk + 1
+        while end > pos and text[end - 1] == " ":
+            end -= 1
+        out.append((pos, end))
+        pos = nxt
+        while pos < stop and text[pos] == " ":
+            pos += 1
+
+
+def _wrap_cells(text: str, start: int, stop: int, width: int, out: list[tuple[int, int]]) -> None:
+    """Greedy word wrap measuring cells (wide and zero-width characters)."""
+    pos = start
+    while pos < stop:
+        cells = 0
+        i = pos
+        last_space = -1
+        while i < stop:
+            ch = text[i]
+            w = get_character_cell_size(ch)
+            if cells + w > width:
+                break
+            if ch == " ":
+                last_space = i
+            cells += w
+            i += 1
+        if i >= stop:
+            end = stop
+            while end > pos and text[end - 1] == " ":
+                end -= 1
+            out.append((pos, end))
+            return
+        if text[i] == " ":
+            end, nxt = i, i + 1
+        elif last_space > pos:
+            end, nxt = last_space, last_space + 1
+        else:
+            end = nxt = max(i, pos + 1)
+        while end > pos and text[end - 1] == " ":
+            end -= 1
+        out.append((pos, end))
+        pos = nxt
+        while pos < stop and text[pos] == " ":
+            pos += 1
+
+
+def wrap_spans(text: str, width: int) -> list[tuple[int, int]]:
+    """Wrap *text* to *width* cells; return ``(start, end)`` char ranges.
+
+    Hard newlines start a new line; spaces at a wrap point are dropped. An
+    empty text gives one empty line. The ranges are increasing and each
+    ``text[start:end]`` fits in *width* cells (but a single character wider
+    than *width*).
+    """
+    width = max(1, width)
+    out: list[tuple[int, int]] = []
+    ascii_only = text.isascii() or cell_len(text) == len(text)
+    wrap = _wrap_ascii if ascii_only else _wrap_cells
+    pos = 0
+    n = len(text)
+    while True:
+        nl = text.find("\n", pos)
+        stop = n if nl < 0 else nl
+        if stop == pos:
+            out.append((pos, pos))
+        else:
+            wrap(text, pos, stop, width, out)
+        if nl < 0:
+            break
+        pos = nl + 1
+    return out
+
+
+_SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+|$)""")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split *text* into sentences; return ``(start, end)`` char ranges.
+
+    A sentence ends at ``.``, ``!``, ``?`` or ``…`` (plus closing quotes or
+    brackets) followed by whitespace and then a capital letter, digit,
+    opening quote or bracket. Leading/trailing whitespace is excluded.
+    Common abbreviations ("Mr.", "e.g.", single initials) don't end one.
+    """
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    start = 0
+    while start < n and text[start].isspace():
+        start += 1
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        if end <= start:
+            continue
+        nxt = end
+        while nxt < n and text[nxt].isspace():
+            nxt += 1
+        if nxt < n:
+            c = text[nxt]
+            if not (c.isupper() or c.isdigit() or c in "\"'“‘([«"):
+                continue
+            word = text[start:m.start()].rsplit(None, 1)[-1] if text[start:m.start()].strip() else ""
+            if text[m.start()] == "." and (
+                (len(word) == 1 and word.isalpha())
+                or word.lower() in _ABBREVIATIONS
+            ):
+                continue
+        spans.append((start, end))
+        start = nxt
+    if start < n:
+        end = n
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st jr sr vs etc e.g i.e no gen col lt sgt rep sen gov u.s inc corp co ltd".split()
+)
+
+
+# ----------------------------------------------------------------------
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Virtualised reading pane with a paragraph cursor.
+
+    Renders title, meta line, dek and body blocks at a comfortable width.
+    ``cursor`` is a block index into ``article.blocks``; ``show_removed``
+    shows the text the cleaner removed, in place and dimmed.
+    """
+
+    ALLOW_SELECT = True
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Next paragraph", key_display="j/↓"),
+        Binding("k,up", "cursor_up", "Previous paragraph", key_display="k/↑"),
+        Binding("space,pagedown", "page_down", "Page down", show=False, key_display="space"),
+        Binding("b,pageup", "page_up", "Page up", show=False, key_display="b"),
+        Binding("g,home", "cursor_top", "Top", show=False, key_display="g"),
+        Binding("G,end", "cursor_bottom", "Bottom", show=False, key_display="G"),
+        Binding("r", "toggle_removed", "Removed text", show=True),
+    ]
+
+    COMPONENT_CLASSES = {
+        "article-view--title",
+        "article-view--meta",
+        "article-view--dek",
+        "article-view--heading",
+        "article-view--subheading",
+        "article-view--quote",
+        "article-view--caption",
+        "article-view--removed",
+        "article-view--removed-label",
+        "article-view--cursor",
+        "article-view--cursor-bar",
+        "article-view--placeholder",
+        "article-view--note",
+    }
+
+    DEFAULT_CSS = """
+    ArticleView {
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: scroll;
+        scrollbar-size-vertical: 1;
+        & > .article-view--title { color: $accent; text-style: bold; }
+        & > .article-view--meta { color: $text-muted; }
+        & > .article-view--dek { text-style: italic; }
+        & > .article-view--heading { color: $accent; text-style: bold; }
+        & > .article-view--subheading { text-style: bold; }
+        & > .article-view--quote { text-style: italic; }
+        & > .article-view--caption { color: $text-muted; text-style: italic; }
+        & > .article-view--removed { color: $text-disabled; }
+        & > .article-view--removed-label { color: $text-warning; text-style: italic; }
+        & > .article-view--cursor { background: $foreground 5%; }
+        & > .article-view--cursor-bar { color: $text-muted; }
+        & > .article-view--placeholder { color: $text-muted; text-style: italic; }
+        & > .article-view--note { color: $text-accent; }
+        &:focus > .article-view--cursor { background: $accent 12%; }
+        &:focus > .article-view--cursor-bar { color: $accent; }
+    }
+    """
+
+    #: Block index of the paragraph cursor.
+    cursor: var[int] = var(0, init=False)
+    #: Show the text the cleaner removed, in place.
+    show_removed: var[bool] = var(False, init=False)
+
+    class CursorMoved(Message):
+        """The paragraph cursor moved to block ``index``."""
+
+        def __init__(self, view: "ArticleView", index: int) -> None:
+            super().__init__()
+            self.view = view
+            self.index = index
+
+        @property
+        def control(self) -> "ArticleView":
+            return self.view
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.article: Article | None = None
+        self._spans: list[tuple[int, int]] = []
+        self._starts: list[int] = []
+        self._text_len = 0
+        # Layout (per width).
+        self._lines: list[tuple[int, int, int, int, int]] = []
+        self._block_first: list[int] = []
+        self._block_end: list[int] = []
+        self._layout_width = -1
+        self._col_left = 0
+        self._text_width = MAX_TEXT_WIDTH
+        self._pending: tuple[int, float] | None = None
+        self._pending_block: int | None = None
+        self._removed_order: list = []
+        # Rendering.
+        self._cache: LRUCache[int, Strip] = LRUCache(1024)
+        self._style_cache: dict[str, Style] | None = None
+        self._highlights: list[Highlight] = []
+        self._hl_by_block: dict[int, list[Highlight]] = {}
+        self._flash: int | None = None
+        self._flash_token = 0
+        self._no_cursor_scroll = False
+        #: Counters, for tests and benchmarks.
+        self.lines_rendered = 0
+        self.layouts = 0
+
+    # ------------------------------------------------------------------
+    # Public API
+
+    def load(self, article: Article | None, *, cursor: int = 0, scroll_y: float = 0.0) -> None:
+        """Show *article* (or the empty state for None) at *cursor* / *scroll_y*."""
+        self.article = article
+        self._spans = list(article.block_spans()) if article is not None else []
+        self._starts = [s for s, _ in self._spans]
+        self._text_len = self._spans[-1][1] if self._spans else 0
+        self._highlights = []
+        self._hl_by_block = {}
+        self._flash = None
+        self._layout_width = -1
+        self._lines = []
+        self._cache.clear()
+        self.screen_clear_selection()
+        n = len(self._spans)
+        cursor = max(0, min(cursor, n - 1)) if n else 0
+        self._no_cursor_scroll = True
+        try:
+            self.set_reactive(ArticleView.cursor, cursor)
+        finally:
+            self._no_cursor_scroll = False
+        self._pending = (cursor, scroll_y)
+        if self.is_mounted and self.scrollable_content_region.width > 0:
+            self._layout(self.scrollable_content_region.width)
+        else:
+            self.virtual_size = Size(0, 0)
+        self.refresh()
+        if article is not None:
+            self.post_message(self.CursorMoved(self, cursor))
+
+    def set_highlights(self, highlights: Sequence[Highlight]) -> None:
+        """Replace the highlighted ranges (marks, search hits)."""
+        old_blocks = set(self._hl_by_block)
+        self._highlights = sorted(highlights, key=lambda h: (h.start, h.end))
+        self._hl_by_block = {}
+        if self._spans:
+            for h in self._highlights:
+                if h.end <= h.start and not h.note:
+                    continue
+                first = self.block_at(h.start)
+                last = self.block_at(max(h.start, h.end - 1))
+                for i in range(first, last + 1):
+                    self._hl_by_block.setdefault(i, []).append(h)
+        self._invalidate_blocks(old_blocks | set(self._hl_by_block))
+
+    @property
+    def highlights(self) -> list[Highlight]:
+        return list(self._highlights)
+
+    def flash_block(self, index: int) -> None:
+        """Briefly highlight block *index* (~1.5 s)."""
+        if not self._spans:
+            return
+        index = max(0, min(index, len(self._spans) - 1))
+        old = self._flash
+        self._flash = index
+        self._flash_token += 1
+        token = self._flash_token
+        self._invalidate_blocks({index} | ({old} if old is not None else set()))
+
+        def unflash() -> None:
+            if self._flash_token == token and self._flash is not None:
+                was = self._flash
+                self._flash = None
+                self._invalidate_blocks({was})
+
+        self.set_timer(FLASH_SECONDS, unflash)
+
+    def scroll_to_block(self, index: int, *, animate: bool = False) -> None:
+        """Scroll so block *index* is near the top of the view."""
+        if not self._spans:
+            return
+        index = max(0, min(index, len(self._spans) - 1))
+        if not self._lines:
+            self._pending = (self.cursor, 0.0) if self._pending is None else self._pending
+            self._pending_block = index
+            return
+        y = max(0, self._block_first[index] - 2)
+        self.scroll_to(y=y, animate=animate, immediate=not animate)
+
+    def cursor_span(self) -> tuple[int, int]:
+        """Offsets in ``article.text()`` of the block under the cursor."""
+        if not self._spans:
+            return (0, 0)
+        return self._spans[max(0, min(self.cursor, len(self._spans) - 1))]
+
+    def block_span(self, index: int) -> tuple[int, int]:
+        return self._spans[index]
+
+    def block_at(self, offset: int) -> int:
+        """Index of the block containing text *offset* (the next block when
+        the offset falls between blocks; the last one past the end)."""
+        if not self._starts:
+            return 0
+        i = bisect_right(self._starts, offset) - 1
+        if i < 0:
+            return 0
+        if offset > self._spans[i][1] and i + 1 < len(self._spans):
+            return i + 1
+        return i
+
+    def sentence_spans(self, index: int) -> list[tuple[int, int]]:
+        """Sentence ranges of block *index*, as offsets into ``article.text()``."""
+        if self.article is None or not self._spans:
+            return []
+        start = self._spans[index][0]
+        return [(start + a, start + b) for a, b in sentence_spans(self.article.blocks[index].text)]
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """Offsets in ``article.text()`` of the mouse selection, if any."""
+        selection = self.text_selection
+        if selection is None or self.article is None or not self._lines:
+            return None
+        start, end = self._selection_offsets(selection)
+        if end <= start:
+            return None
+        return start, end
+
+    @property
+    def block_count(self) -> int:
+        return len(self._spans)
+
+    def visible_blocks(self) -> tuple[int, int]:
+        """``(first, last)`` block indices with a line on screen."""
+        if not self._lines:
+            return (0, -1)
+        top = int(self.scroll_offset.y)
+        bottom = min(len(self._lines), top + self.scrollable_content_region.height)
+        blocks = [self._lines[y][1] for y in range(top, bottom) if self._lines[y][0] == R_BODY]
+        if not blocks:
+            return (0, -1)
+        return blocks[0], blocks[-1]
+
+    # ------------------------------------------------------------------
+    # Layout
+
+    def _layout(self, width: int) -> None:
+        """Lay the article out for *width* cells; keep the reader's place."""
+        self.layouts += 1
+        article = self.article
+        old_lines = self._lines
+        anchor_block = None
+        anchor_delta = 0
+        if old_lines and self._pending is None:
+            # Keep the cursor block where it is on screen.
+            anchor_block = self.cursor
+            if anchor_block < len(self._block_first):
+                anchor_delta = self._block_first[anchor_block] - int(self.scroll_offset.y)
+        self._layout_width = width
+        self._cache.clear()
+        text_w = max(8, min(MAX_TEXT_WIDTH, width - MARGIN - 1))
+        self._text_width = text_w
+        self._col_left = max(0, (width - (MARGIN + text_w + 1)) // 2)
+        lines: list[tuple[int, int, int, int, int]] = []
+        append = lines.append
+        block_first: list[int] = []
+        block_end: list[int] = []
+        if article is None:
+            append((R_BLANK, -1, 0, 0, P_NONE))
+            append((R_EMPTY, -1, 0, 0, P_NONE))
+        else:
+            append((R_BLANK, -1, 0, 0, P_NONE))
+            for role, s in ((R_TITLE, article.title), (R_META, self._meta_text()), (R_DEK, article.dek or "")):
+                if s:
+                    for a, b in wrap_spans(s, text_w):
+                        append((role, -1, a, b, P_NONE))
+            append((R_BLANK, -1, 0, 0, P_NONE))
+            removed = sorted(article.removed, key=lambda r: r.start_line) if self.show_removed else []
+            ri = 0
+            nrem = len(removed)
+            for bi, block in enumerate(article.blocks):
+                while ri < nrem and removed[ri].start_line < block.start_line:
+                    self._layout_removed(lines, ri, removed[ri].text, text_w)
+                    ri += 1
+                kind = block.kind
+                if kind == HEADING and bi > 0:
+                    append((R_BLANK, -1, 0, 0, P_NONE))
+                block_first.append(len(lines))
+                if kind == QUOTE:
+                    for a, b in wrap_spans(block.text, text_w - 2):
+                        append((R_BODY, bi, a, b, P_QUOTE))
+                elif kind == ITEM:
+                    prefix = P_BULLET
+                    for a, b in wrap_spans(block.text, text_w - 2):
+                        append((R_BODY, bi, a, b, prefix))
+                        prefix = P_HANG
+                else:
+                    for a, b in wrap_spans(block.text, text_w):
+                        append((R_BODY, bi, a, b, P_NONE))
+                block_end.append(len(lines))
+                append((R_BLANK, -1, 0, 0, P_NONE))
+            while ri < nrem:
+                self._layout_removed(lines, ri, removed[ri].text, text_w)
+                ri += 1
+            self._removed_order = removed
+            append((R_BLANK, -1, 0, 0, P_NONE))
+        self._lines = lines
+        self._block_first = block_first
+        self._block_end = block_end
+        self.virtual_size = Size(width, len(lines))
+        if self._pending is not None:
+            cursor, scroll_y = self._pending
+            self._pending = None
+            block = self._pending_block
+            self._pending_block = None
+            if block is not None and block_first:
+                scroll_y = max(0, block_first[block] - 2)
+            self.scroll_to(y=scroll_y, animate=False, immediate=True)
+        elif anchor_block is not None and anchor_block < len(block_first):
+            self.scroll_to(y=max(0, block_first[anchor_block] - anchor_delta), animate=False, immediate=True)
+        self.refresh()
+
+    def _layout_removed(self, lines: list, ri: int, text: str, text_w: int) -> None:
+        lines.append((R_RLABEL, ri, 0, 0, P_NONE))
+        for a, b in wrap_spans(text, text_w - 2):
+            lines.append((R_REMOVED, ri, a, b, P_REMOVED))
+        lines.append((R_BLANK, -1, 0, 0, P_NONE))
+
+    def _meta_text(self) -> str:
+        art = self.article
+        if art is None:
+            return ""
+        bits = [art.outlet, art.author and "By " + art.author, art.display_date(), art.section]
+        bits.append(f"{art.reading_minutes()} min read")
+        return " · ".join(b for b in bits if b)
+
+    def _source(self, line: tuple[int, int, int, int, int]) -> str:
+        role, idx = line[0], line[1]
+        art = self.article
+        if art is None:
+            return "No article open" if role == R_EMPTY else ""
+        if role == R_BODY:
+            return art.blocks[idx].text
+        if role == R_TITLE:
+            return art.title
+        if role == R_META:
+            return self._meta_text()
+        if role == R_DEK:
+            return art.dek or ""
+        if role == R_REMOVED:
+            return self._removed_order[idx].text
+        if role == R_RLABEL:
+            return "removed · " + (self._removed_order[idx].reason or "junk")
+        return ""
+
+    def on_resize(self, event: Resize) -> None:
+        width = self.scrollable_content_region.width
+        if width > 0 and width != self._layout_width:
+            self._layout(width)
+
+    # ------------------------------------------------------------------
+    # Styles and rendering
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style_cache = None
+        self._cache.clear()
+
+    def on_focus(self, event) -> None:
+        self._style_cache = None
+        self._invalidate_blocks({self.cursor})
+
+    def on_blur(self, event) -> None:
+        self._style_cache = None
+        self._invalidate_blocks({self.cursor})
+
+    def _styles(self) -> dict[str, Style]:
+        if self._style_cache is not None:
+            return self._style_cache
+        get = self.get_component_rich_style
+        base = self.rich_style
+        bg = self.background_colors[1]
+        styles: dict[str, Style] = {"base": base}
+        for name in ("title", "meta", "dek", "heading", "subheading", "quote", "caption", "removed",
+                     "removed-label", "cursor", "cursor-bar", "placeholder", "note"):
+            styles[name] = get("article-view--" + name, partial=True)
+        for name, colour in HIGHLIGHT_COLOURS.items():
+            tint = bg.blend(Color.parse(colour), 0.38 if bg.brightness < 0.5 else 0.45)
+            styles[name] = Style(bgcolor=tint.rich_color, color=tint.get_contrast_text(0.95).rich_color)
+        accent = Color.parse(self.app.current_theme.accent or "#ffa62b") if self.app.current_theme else Color.parse("#ffa62b")
+        styles["search"] = Style(bgcolor=bg.blend(accent, 0.6).rich_color, underline=True, bold=True)
+        styles["flash"] = Style(bgcolor=bg.blend(accent, 0.35).rich_color)
+        styles["selection"] = self.selection_style
+        self._style_cache = styles
+        return styles
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if width != self._layout_width and width > 0:
+            self._layout(width)
+        line_no = int(self.scroll_offset.y) + y
+        if line_no < 0 or line_no >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        selection = self.text_selection
+        span = selection.get_span(line_no) if selection is not None else None
+        if span is None:
+            strip = self._cache.get(line_no)
+            if strip is not None:
+                return strip
+        strip = self._render(line_no, width, span)
+        if span is None:
+            self._cache[line_no] = strip
+        return strip
+
+    def _render(self, y: int, width: int, sel: tuple[int, int] | None) -> Strip:
+        self.lines_rendered += 1
+        st = self._styles()
+        base = st["base"]
+        line = self._lines[y]
+        role, idx, a, b, prefix = line
+        src = self._source(line)
+        text = src[a:b] if role != R_RLABEL else src
+        if _CONTROL.search(text):
+            text = _CONTROL.sub(" ", text)
+        n = len(text)
+        left = self._col_left
+        text_w = self._text_width
+        segments: list[Segment] = []
+        meta = Style.from_meta
+        pre_cells = left + MARGIN + len(_PREFIX[prefix])
+
+        # Line style and margin.
+        bar = " "
+        marker = " "
+        line_style = base
+        col_style = base
+        kind = None
+        if role == R_BODY:
+            kind = self.article.blocks[idx].kind
+            if kind == HEADING:
+                line_style = base + (st["heading"] if self.article.blocks[idx].level <= 2 else st["subheading"])
+            elif kind == QUOTE:
+                line_style = base + st["quote"]
+            elif kind == CAPTION:
+                line_style = base + st["caption"]
+            if idx == self.cursor:
+                bar = "┃"
+                col_style = base + st["cursor"]
+                line_style = line_style + st["cursor"]
+            if self._flash == idx:
+                col_style = col_style + st["flash"]
+                line_style = line_style + st["flash"]
+            if self._note_on_line(y, line):
+                marker = "✎"
+        elif role == R_TITLE:
+            line_style = base + st["title"]
+        elif role == R_META:
+            line_style = base + st["meta"]
+        elif role == R_DEK:
+            line_style = base + st["dek"]
+        elif role == R_REMOVED:
+            line_style = base + st["removed"]
+        elif role == R_RLABEL:
+            line_style = base + st["removed-label"]
+        elif role == R_EMPTY:
+            line_style = base + st["placeholder"]
+
+        x = -pre_cells
+        if left:
+            segments.append(Segment(" " * left, base + meta({"offset": (x, y)})))
+            x += left
+        segments.append(Segment(bar, base + st["cursor-bar"] + meta({"offset": (x, y)})))
+        x += 1
+        segments.append(Segment(marker, base + st["note"] + meta({"offset": (x, y)})))
+        x += 1
+        segments.append(Segment(" ", col_style + meta({"offset": (x, y)})))
+        x += 1
+        if prefix != P_NONE:
+            ptext = _PREFIX[prefix]
+            pstyle = col_style + (st["meta"] if prefix == P_QUOTE else st["removed"] if prefix == P_REMOVED else Style())
+            segments.append(Segment(ptext, pstyle + meta({"offset": (x, y)})))
+
+        # Text, split where highlight / selection styles change.
+        if n:
+            pieces: list[tuple[int, int, Style]] = []
+            if role == R_BODY:
+                A = self._spans[idx][0] + a
+                for h in self._hl_by_block.get(idx, ()):
+                    s = max(h.start - A, 0)
+                    e = min(h.end - A, n)
+                    if s < e:
+                        hs = st.get(h.style)
+                        if hs is not None:
+                            pieces.append((s, e, hs))
+            if sel is not None:
+                s, e = sel
+                if e == -1:
+                    e = n
+                s = max(0, s)
+                e = min(n, e)
+                if s < e:
+                    pieces.append((s, e, st["selection"]))
+            if not pieces:
+                segments.append(Segment(text, line_style + meta({"offset": (0, y)})))
+            else:
+                cuts = {0, n}
+                for s, e, _ in pieces:
+                    cuts.add(s)
+                    cuts.add(e)
+                bounds = sorted(cuts)
+                for s, e in zip(bounds, bounds[1:]):
+                    style = line_style
+                    for ps, pe, pst in pieces:
+                        if ps <= s and e <= pe:
+                            style = style + pst
+                    segments.append(Segment(text[s:e], style + meta({"offset": (s, y)})))
+        used = pre_cells + (n if text.isascii() else cell_len(text))
+        if role == R_EMPTY:
+            # Centre the placeholder.
+            shift = max(0, (width - n) // 2 - pre_cells)
+            segments.insert(len(segments) - 1, Segment(" " * shift, base))
+            used += shift
+        col_end = left + MARGIN + text_w + 1
+        if used < col_end and col_style is not base:
+            segments.append(Segment(" " * (col_end - used), col_style + meta({"offset": (n, y)})))
+            used = col_end
+        if used < width:
+            segments.append(Segment(" " * (width - used), base + meta({"offset": (n, y)})))
+        strip = Strip(segments, max(used, width))
+        if used > width:
+            strip = strip.crop(0, width)
+        return strip
+
+    def _note_on_line(self, y: int, line: tuple[int, int, int, int, int]) -> bool:
+        _, idx, a, b, _ = line
+        hs = self._hl_by_block.get(idx)
+        if not hs:
+            return False
+        start = self._spans[idx][0]
+        first = y == self._block_first[idx]
+        last = y == self._block_end[idx] - 1
+        for h in hs:
+            if not h.note or self.block_at(h.start) != idx:
+                continue
+            rel = h.start - start
+            # The line that holds the first character of the highlight.
+            if (first or rel >= a) and (last or self._lines[y + 1][2] > rel):
+                return True
+        return False
+
+    def _invalidate_blocks(self, blocks: Iterable[int]) -> None:
+        blocks = [i for i in blocks if i is not None and 0 <= i < len(self._block_first)]
+        if not self._lines:
+            return
+        if len(blocks) > 200:
+            self._cache.clear()
+            self.refresh()
+            return
+        top = int(self.scroll_offset.y)
+        height = self.scrollable_content_region.height
+        for i in blocks:
+            f, e = self._block_first[i], self._block_end[i]
+            for y in range(f, e):
+                self._cache.discard(y)
+            if e > top and f < top + height:
+                self.refresh_lines(f, e - f)
+
+    # ------------------------------------------------------------------
+    # Selection
+
+    def _point_offset(self, x: int, y: int) -> int:
+        """Map a selection point (char x on visual line y) to a text offset."""
+        lines = self._lines
+        if not lines:
+            return 0
+        if y < 0:
+            return 0
+        if y >= len(lines):
+            return self._text_len
+        role, idx, a, b, _ = lines[y]
+        if role == R_BODY:
+            return self._spans[idx][0] + a + max(0, min(x, b - a))
+        # Not body text: snap to the start of the next body line.
+        for yy in range(y + 1, len(lines)):
+            r, i, aa, _, _ = lines[yy]
+            if r == R_BODY:
+                return self._spans[i][0] + aa
+        return self._text_len
+
+    def _selection_offsets(self, selection: Selection) -> tuple[int, int]:
+        start = 0 if selection.start is None else self._point_offset(*selection.start)
+        end = self._text_len if selection.end is None else self._point_offset(*selection.end)
+        return start, end
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        if self.article is None or not self._lines:
+            return None
+        start, end = self._selection_offsets(selection)
+        if end <= start:
+            return None
+        return self.article.text()[start:end], "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.refresh()
+
+    def screen_clear_selection(self) -> None:
+        try:
+            screen = self.screen
+        except Exception:
+            return
+        if self in screen.selections:
+            selections = dict(screen.selections)
+            selections.pop(self, None)
+            screen.selections = selections
+
+    # ------------------------------------------------------------------
+    # Cursor
+
+    def validate_cursor(self, value: int) -> int:
+        n = len(self._spans)
+        return max(0, min(int(value), n - 1)) if n else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._invalidate_blocks({old, new})
+        if not self._no_cursor_scroll:
+            self._scroll_cursor_into_view()
+        if self.article is not None:
+            self.post_message(self.CursorMoved(self, new))
+
+    def _set_cursor_quietly(self, index: int) -> None:
+        self._no_cursor_scroll = True
+        try:
+            self.cursor = index
+        finally:
+            self._no_cursor_scroll = False
+
+    def _view_height(self) -> int:
+        return max(1, self.scrollable_content_region.height)
+
+    def _scroll_cursor_into_view(self) -> None:
+        if not self._lines or not self._block_first:
+            return
+        i = self.cursor
+        first, end = self._block_first[i], self._block_end[i]
+        top = int(self.scroll_offset.y)
+        h = self._view_height()
+        if first - 1 < top:
+            target = max(0, first - 2 if self.article.blocks[i].kind == HEADING else first - 1)
+            if i == 0:
+                target = 0
+        elif end + 1 > top + h:
+            target = min(first - 1, end + 1 - h)
+        else:
+            return
+        self.scroll_to(y=target, animate=False, immediate=True)
+
+    def watch_show_removed(self, value: bool) -> None:
+        if self._lines and self.article is not None and self._layout_width > 0:
+            self._layout(self._layout_width)
+
+    def _first_visible_block(self, top: int) -> int:
+        lines = self._lines
+        h = self._view_height()
+        stop = min(len(lines), top + h)
+        fallback = None
+        for y in range(max(0, top), stop):
+            role, idx = lines[y][0], lines[y][1]
+            if role == R_BODY:
+                if self._block_first[idx] == y:
+                    return idx
+                if fallback is None:
+                    fallback = idx
+        if fallback is not None:
+            return fallback
+        return self.block_at(self._point_offset(0, top))
+
+    def action_cursor_down(self) -> None:
+        if not self._spans:
+            return
+        top = int(self.scroll_offset.y)
+        h = self._view_height()
+        end = self._block_end[self.cursor] if self._block_first else 0
+        if end > top + h and self._block_first[self.cursor] < top + h:
+            # A long block whose end is below the view: scroll through it first.
+            self.scroll_to(y=min(end + 1 - h, top + max(1, h - 2)), animate=False, immediate=True)
+            return
+        self.cursor = min(self.cursor + 1, len(self._spans) - 1)
+
+    def action_cursor_up(self) -> None:
+        if not self._spans:
+            return
+        top = int(self.scroll_offset.y)
+        h = self._view_height()
+        first = self._block_first[self.cursor] if self._block_first else 0
+        if first < top and self._block_end[self.cursor] > top:
+            self.scroll_to(y=max(first - 1, top - max(1, h - 2), 0), animate=False, immediate=True)
+            return
+        self.cursor = max(self.cursor - 1, 0)
+
+    def action_page_down(self) -> None:
+        if not self._spans:
+            return
+        top = int(self.scroll_offset.y)
+        h = self._view_height()
+        target = min(int(self.max_scroll_y), top + max(1, h - 1))
+        if target <= top:
+            self._set_cursor_quietly(min(self.cursor + 1, len(self._spans) - 1) if self.cursor < self._first_visible_block(top) else len(self._spans) - 1)
+            return
+        self.scroll_to(y=target, animate=False, immediate=True)
+        self._set_cursor_quietly(self._first_visible_block(target))
+
+    def action_page_up(self) -> None:
+        if not self._spans:
+            return
+        top = int(self.scroll_offset.y)
+        h = self._view_height()
+        target = max(0, top - max(1, h - 1))
+        if target >= top:
+            self._set_cursor_quietly(0)
+            return
+        self.scroll_to(y=target, animate=False, immediate=True)
+        self._set_cursor_quietly(0 if target == 0 else self._first_visible_block(target))
+
+    def action_cursor_top(self) -> None:
+        if not self._spans:
+            return
+        self._set_cursor_quietly(0)
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def action_cursor_bottom(self) -> None:
+        if not self._spans:
+            return
+        self._set_cursor_quietly(len(self._spans) - 1)
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        self._scroll_cursor_into_view()
+
+    def action_toggle_removed(self) -> None:
+        self.show_removed = not self.show_removed
+
+    def on_click(self, event: Click) -> None:
+        if self.text_selection is not None or not self._lines:
+            return
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        y = int(self.scroll_offset.y) + offset.y
+        if 0 <= y < len(self._lines) and self._lines[y][0] == R_BODY:
+            self.cursor = self._lines[y][1]
