@@ -1,0 +1,396 @@
+"""copydesk's Textual application: search bar, source list, reading pane.
+
+Start-up is built to paint fast: the constructor opens the database; on
+mount the source list is filled from the index and the last-read article
+(or the first) is opened; only after that first paint does a thread worker
+run :meth:`Library.scan`, posting progress messages that refresh the list.
+
+Untrusted text (titles, article text, file names) only ever reaches the
+screen as ``Content``/``Text`` objects, never as markup.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Iterable
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Footer, Header, Input, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from tui.core.db import Database, DatabaseError
+from tui.core.library import Entry, Library, ReadingState, get_state, last_opened, save_state
+from tui.core.model import PARAGRAPH, Article, ArticleError, Block
+from tui.ui.commands import CopydeskCommands
+from tui.ui.widgets.search_bar import SearchBar
+from tui.ui.widgets.source_list import SourceList
+
+from tui.ui.widgets.article_view import ArticleView
+
+#: Settings keys in the database.
+THEME_SETTING = "theme"
+#: Seconds of quiet after a cursor move before the reading state is saved.
+SAVE_DELAY = 0.6
+#: While scanning, the source list is refreshed at most this often (seconds).
+LIST_REFRESH_INTERVAL = 1.0
+#: Scan progress messages are posted at most this often (seconds).
+PROGRESS_INTERVAL = 0.1
+
+
+class ScanProgress(Message):
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+
+class ScanFinished(Message):
+    def __init__(self, report=None, error: str | None = None) -> None:
+        super().__init__()
+        self.report = report
+        self.error = error
+
+
+class _ScanCancelled(Exception):
+    pass
+
+
+def placeholder_article(title: str, message: str) -> Article:
+    """An article-shaped message for the reading pane (e.g. a non-article file)."""
+    return Article(title=title, blocks=[Block(PARAGRAPH, message)])
+
+
+class CopydeskApp(App[int]):
+    """The copydesk reader."""
+
+    CSS_PATH = "copydesk.tcss"
+    TITLE = "copydesk"
+    COMMANDS = App.COMMANDS | {CopydeskCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Keys", key_display="?"),
+        Binding("slash", "focus_search", "Search", key_display="/"),
+        Binding("tab", "focus_next", "Next pane", show=False),
+        Binding("shift+tab", "focus_previous", "Previous pane", show=False),
+        Binding("ctrl+r", "rescan", "Rescan library", show=False),
+    ]
+
+    def __init__(self, roots: Iterable[str | os.PathLike[str]] | None = None,
+                 home: str | os.PathLike[str] | None = None) -> None:
+        super().__init__()
+        if roots is None:
+            from tui.core.library import bundled_data_dir
+
+            roots = [bundled_data_dir()]
+        self.roots = [Path(r) for r in roots]
+        self.home = home
+        # Raises DatabaseError (a clear one-line message) before the UI starts.
+        self.db = Database.open(home)
+        self.library = Library(self.db, self.roots)
+        self.current_path: str | None = None
+        self._save_timer = None
+        self._readonly_warned = False
+        self._last_list_refresh = 0.0
+        self._scanning = False
+        theme = self.db.get_setting(THEME_SETTING)
+        if theme and theme in self.available_themes:
+            self.theme = theme
+
+    # -- layout ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="≡")
+        yield SearchBar()
+        with Horizontal(id="main"):
+            with Vertical(id="sidebar"):
+                yield SourceList(id="sources")
+                yield ProgressBar(id="scan-progress", show_eta=False, show_percentage=False)
+                yield Static(id="library-status", markup=False)
+            yield ArticleView(id="reader")
+        yield Footer()
+
+    @property
+    def sources(self) -> SourceList:
+        return self.query_one("#sources", SourceList)
+
+    @property
+    def reader(self) -> ArticleView:
+        return self.query_one("#reader", ArticleView)
+
+    @property
+    def entries(self) -> list[Entry]:
+        return self.sources.entries
+
+    # -- start-up ------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        entries = self.library.entries()
+        self.sources.set_entries(entries)
+        self._update_status()
+        path = last_opened(self.db)
+        known = {e.path for e in entries}
+        if path not in known:
+            path = next((e.path for e in entries if e.ok), None)
+        if path is not None:
+            self.open_path(path)
+        else:
+            self.reader.load(None)
+        self.reader.focus()
+        self.theme_changed_signal.subscribe(self, self._on_theme_changed)
+        if self.db.moved_aside:
+            self.notify(Content(f"The database was damaged. It was moved aside to "
+                                f"{self.db.moved_aside} (kept, not deleted) and a fresh one "
+                                f"was started."),
+                        title="Database", severity="warning", timeout=20)
+        if self.db.read_only:
+            self._warn_readonly()
+        # Index new and changed files only after the first paint.
+        self.call_after_refresh(self.action_rescan)
+
+    # -- opening articles ------------------------------------------------------------
+
+    def _entry(self, path: str) -> Entry | None:
+        for e in self.sources.entries:
+            if e.path == path:
+                return e
+        return None
+
+    def open_path(self, path: str, *, focus: bool = False) -> None:
+        """Show the article at *path*, restoring its cursor and scroll."""
+        if self.current_path is not None and self.current_path != path:
+            self._save_current_state()
+        entry = self._entry(path)
+        name = os.path.basename(path)
+        state = get_state(self.db, path)
+        try:
+            if entry is not None and not entry.ok:
+                raise ArticleError(entry.error or entry.status, path)
+            article = self.library.article(path)
+        except ArticleError as e:
+            article = placeholder_article(name, f"{name} is not a readable article: {e.reason}.")
+            state = ReadingState(path)
+        self.current_path = path
+        self.reader.load(article, cursor=state.cursor, scroll_y=state.scroll)
+        self.sub_title = article.title.replace("\n", " ")
+        self.sources.highlight_path(path)
+        state.read = True
+        self._save_state(state)
+        self.sources.update_entry(path, read=True)
+        self._update_status()
+        if focus:
+            self.reader.focus()
+
+    def _current_state(self) -> ReadingState | None:
+        if self.current_path is None:
+            return None
+        reader = self.reader
+        return ReadingState(self.current_path, read=True, cursor=int(reader.cursor),
+                            scroll=float(reader.scroll_y))
+
+    def _save_state(self, state: ReadingState) -> None:
+        if self.db.read_only:
+            return
+        try:
+            save_state(self.db, state)
+        except DatabaseError:
+            self._warn_readonly()
+        except Exception as e:  # sqlite3 errors: tell, do not crash the reader
+            self.notify(Content(f"Could not save the reading position: {e}"),
+                        severity="error")
+
+    def _save_current_state(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        state = self._current_state()
+        if state is not None:
+            self._save_state(state)
+
+    def _warn_readonly(self) -> None:
+        if not self._readonly_warned:
+            self._readonly_warned = True
+            self.notify(Content(f"{self.db.path} is read-only: reading positions and "
+                                f"settings will not be saved."),
+                        title="Database", severity="warning", timeout=10)
+
+    @on(SourceList.EntrySelected)
+    def _on_entry_selected(self, event: SourceList.EntrySelected) -> None:
+        self.open_path(event.entry.path, focus=True)
+
+    @on(ArticleView.CursorMoved)
+    def _on_cursor_moved(self, event) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self._save_current_state)
+
+    # -- search bar (basic: filters titles) ----------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _on_search_changed(self, event: Input.Changed) -> None:
+        self.sources.set_filter(event.value)
+        self._update_status()
+
+    @on(Input.Submitted, "#search")
+    def _on_search_submitted(self, event: Input.Submitted) -> None:
+        visible = self.sources.visible_entries
+        if visible:
+            self.open_path(visible[0].path, focus=True)
+        else:
+            self.notify("No title matches the filter.", severity="warning")
+
+    @on(SearchBar.Dismissed)
+    def _on_search_dismissed(self) -> None:
+        self.reader.focus()
+
+    def action_focus_search(self) -> None:
+        self.query_one(SearchBar).focus()
+
+    # -- library scanning ------------------------------------------------------------------
+
+    def action_rescan(self) -> None:
+        self._scanning = True
+        self.query_one("#sidebar").add_class("scanning")
+        self._update_status()
+        self._scan()
+
+    @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
+    def _scan(self) -> None:
+        worker = get_current_worker()
+        last = 0.0
+
+        def progress(done: int, total: int, path: str) -> None:
+            nonlocal last
+            if worker.is_cancelled:
+                raise _ScanCancelled()
+            now = time.monotonic()
+            if now - last >= PROGRESS_INTERVAL or done == total:
+                last = now
+                self.post_message(ScanProgress(done, total))
+
+        try:
+            db = Database.open(self.home)  # one connection per thread
+        except DatabaseError as e:
+            self.post_message(ScanFinished(error=str(e)))
+            return
+        try:
+            report = Library(db, self.roots).scan(progress=progress)
+        except _ScanCancelled:
+            return
+        except DatabaseError as e:
+            self.post_message(ScanFinished(error=str(e)))
+            return
+        except Exception as e:  # noqa: BLE001 - shown to the user, the reader keeps working
+            self.post_message(ScanFinished(error=f"{type(e).__name__}: {e}"))
+            return
+        finally:
+            db.close()
+        self.post_message(ScanFinished(report))
+
+    def on_scan_progress(self, message: ScanProgress) -> None:
+        bar = self.query_one("#scan-progress", ProgressBar)
+        bar.update(total=max(message.total, 1), progress=message.done)
+        self._update_status(scan=(message.done, message.total))
+        now = time.monotonic()
+        if now - self._last_list_refresh >= LIST_REFRESH_INTERVAL:
+            self._last_list_refresh = now
+            self._refresh_entries()
+
+    def on_scan_finished(self, message: ScanFinished) -> None:
+        self._scanning = False
+        self.query_one("#sidebar").remove_class("scanning")
+        if message.error:
+            self.notify(Content(f"Indexing failed: {message.error}"), title="Library",
+                        severity="error", timeout=10)
+        self._refresh_entries()
+        report = message.report
+        if report is not None and report.failed:
+            n = len(report.failed)
+            self.notify(Content(f"{n} file{'s' if n != 1 else ''} could not be read as "
+                                f"articles (dimmed in the list)."),
+                        title="Library", severity="warning")
+        if report is not None and self.current_path is not None and report.indexed:
+            # The open article may have changed on disk: reload it in place.
+            entry = self._entry(self.current_path)
+            if entry is not None and entry.ok:
+                reader = self.reader
+                try:
+                    article = self.library.article(self.current_path)
+                except ArticleError:
+                    article = None
+                if article is not None and article != reader.article:
+                    reader.load(article, cursor=int(reader.cursor), scroll_y=float(reader.scroll_y))
+                    self.sub_title = article.title.replace("\n", " ")
+
+    def _refresh_entries(self) -> None:
+        entries = self.library.entries()
+        self.sources.set_entries(entries, keep=self.sources.highlighted_path or self.current_path)
+        if self.current_path is None:
+            first = next((e.path for e in entries if e.ok), None)
+            if first is not None:
+                self.open_path(first)
+        self._update_status()
+
+    def _update_status(self, scan: tuple[int, int] | None = None) -> None:
+        entries = self.sources.entries
+        n = sum(1 for e in entries if e.ok)
+        unread = sum(1 for e in entries if e.ok and not e.read)
+        text = f"{n} article{'s' if n != 1 else ''} · {unread} unread"
+        if self.sources.query:
+            text = f"{len(self.sources.visible_entries)} of {len(entries)} shown"
+        if scan is not None:
+            text = f"Indexing {scan[0]}/{scan[1]}…"
+        elif self._scanning:
+            text = f"{text} · indexing…"
+        self.query_one("#library-status", Static).update(Content(text))
+
+    # -- other actions ---------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tui.ui.screens.help import HelpScreen, collect_bindings
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(collect_bindings(self, self.screen)))
+
+    def action_toggle_removed(self) -> None:
+        reader = self.reader
+        reader.show_removed = not reader.show_removed
+
+    def action_export_marks(self) -> None:
+        """Export the open article's marks (delegates to ``tui.core.marks``)."""
+        try:
+            from tui.core import marks  # written by the marks engineer
+        except ImportError:
+            self.notify("Marks are not available in this version yet.", severity="warning")
+            return
+        export = getattr(marks, "export_file", None)
+        if export is None:
+            self.notify("Marks export is not available in this version yet.", severity="warning")
+            return
+        try:
+            target = export(self.db, article=self.current_path)
+        except Exception as e:  # noqa: BLE001
+            self.notify(Content(f"Export failed: {e}"), severity="error")
+            return
+        self.notify(Content(f"Marks exported to {target}"), title="Marks")
+
+    def _on_theme_changed(self, theme) -> None:
+        if self.db.read_only:
+            return
+        try:
+            self.db.set_setting(THEME_SETTING, self.theme)
+        except DatabaseError:
+            self._warn_readonly()
+
+    async def action_quit(self) -> None:
+        self._save_current_state()
+        self.exit(0)
