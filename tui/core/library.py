@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat as stat_mod
 import time
 from dataclasses import dataclass, field
 from importlib import resources
@@ -54,11 +55,110 @@ class Entry:
 
 @dataclass
 class ScanReport:
+    """What a :meth:`Library.scan` did.
+
+    ``indexed``: files (re)cleaned and stored; ``unchanged``: files whose
+    stored article is current (same size and mtime, or same content hash);
+    ``failed``: ``(path, reason)`` of files that are not readable articles
+    (including ones that failed before and have not changed since);
+    ``skipped``: ``(path, reason)`` of things under the roots that were not
+    even tried (missing roots, dangling symlinks, directory loops);
+    ``missing``: articles that vanished from disk in this scan.
+    """
+
     indexed: int = 0
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     missing: int = 0
+    #: Files found under the roots.
+    total: int = 0
+    #: True when the scan was stopped (``stop()`` or an exception) before the end.
+    interrupted: bool = False
+    #: Worker processes used (0: cleaned in this process).
+    workers: int = 0
+    seconds: float = 0.0
+
+
+#: Batches with more files to clean than this go to a process pool.
+POOL_THRESHOLD = 200
+#: Upper bound of the default number of worker processes.
+MAX_DEFAULT_JOBS = 8
+#: Progress callbacks are called at most this often (seconds), plus at the end.
+PROGRESS_INTERVAL = 0.05
+
+
+def default_jobs() -> int:
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        n = os.cpu_count() or 1
+    return max(1, min(n, MAX_DEFAULT_JOBS))
+
+
+def _walk(roots: Iterable[str | os.PathLike[str]],
+          skipped: list[tuple[str, str]]) -> Iterator[tuple[str, os.stat_result]]:
+    """``(path, stat)`` of the article files under *roots*.
+
+    Paths are absolute and *logical*: the resolved root joined with the
+    names below it (a symlinked sub-folder keeps its name under the root).
+    A directory is visited once (loops are skipped). Within a folder, files
+    come sorted, before the sub-folders, which are visited in sorted order.
+    """
+    seen_dirs: set[tuple[int, int]] = set()
+    for root in roots:
+        root_s = os.fspath(root)
+        try:
+            st = os.stat(root_s)
+        except OSError:
+            skipped.append((root_s, "not found"))
+            continue
+        if not stat_mod.S_ISDIR(st.st_mode):
+            yield os.path.realpath(root_s), st
+            continue
+        stack = [os.path.realpath(root_s)]
+        while stack:
+            d = stack.pop()
+            try:
+                dst = os.stat(d)
+            except OSError as e:
+                skipped.append((d, e.strerror or "unreadable"))
+                continue
+            key = (dst.st_dev, dst.st_ino)
+            if key in seen_dirs:
+                skipped.append((d, "directory loop"))
+                continue
+            seen_dirs.add(key)
+            try:
+                with os.scandir(d) as it:
+                    ents = sorted(it, key=lambda e: e.name)
+            except OSError as e:
+                skipped.append((d, e.strerror or "unreadable"))
+                continue
+            subdirs = []
+            for e in ents:
+                name = e.name
+                if name.startswith("."):
+                    continue
+                try:
+                    is_dir = e.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    subdirs.append(e.path)
+                    continue
+                if not name.lower().endswith(ARTICLE_SUFFIXES):
+                    continue
+                try:
+                    fst = e.stat()
+                except FileNotFoundError:
+                    skipped.append((e.path, "dangling symlink"))
+                    continue
+                except OSError as err:
+                    skipped.append((e.path, err.strerror or "unreadable"))
+                    continue
+                yield e.path, fst
+            stack.extend(reversed(subdirs))
 
 
 def iter_article_files(roots: Iterable[str | os.PathLike[str]],
@@ -66,157 +166,310 @@ def iter_article_files(roots: Iterable[str | os.PathLike[str]],
     """Yield article files under *roots* (files or folders), sorted, without
     following symlink loops. Problems go to *skipped* as ``(path, reason)``."""
     skipped = skipped if skipped is not None else []
-    seen_dirs: set[tuple[int, int]] = set()
-    for root in roots:
-        root = Path(root)
-        if root.is_file():
-            yield root.resolve()
-            continue
-        if not root.is_dir():
-            skipped.append((str(root), "not found"))
-            continue
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-            try:
-                st = os.stat(dirpath)
-            except OSError as e:
-                skipped.append((dirpath, e.strerror or "unreadable"))
-                dirnames[:] = []
-                continue
-            key = (st.st_dev, st.st_ino)
-            if key in seen_dirs:
-                skipped.append((dirpath, "directory loop"))
-                dirnames[:] = []
-                continue
-            seen_dirs.add(key)
-            dirnames.sort()
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            for name in sorted(filenames):
-                if name.startswith(".") or not name.lower().endswith(ARTICLE_SUFFIXES):
-                    continue
-                p = Path(dirpath, name)
-                if not p.exists():
-                    skipped.append((str(p), "dangling symlink"))
-                    continue
-                yield p.resolve() if not p.is_symlink() else p.absolute()
+    for sp, _st in _walk(roots, skipped):
+        yield Path(sp)
 
 
 def file_hash(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
+def _root_keys(roots: Iterable[Path]) -> list[tuple[str, bool]]:
+    """``(resolved path, is_dir)`` of the roots, without roots nested in others."""
+    keys: list[tuple[str, bool]] = []
+    for r in roots:
+        k = os.path.realpath(r)
+        keys.append((k, not os.path.isfile(k)))
+    keys.sort()
+    out: list[tuple[str, bool]] = []
+    for k, is_dir in keys:
+        if any(k == o or (o_dir and k.startswith(o.rstrip(os.sep) + os.sep)) for o, o_dir in out):
+            continue
+        out.append((k, is_dir))
+    return out
+
+
+def _roots_sql(keys: list[tuple[str, bool]], col: str = "path") -> tuple[str, list[str]]:
+    """A WHERE fragment selecting the paths of the roots: a range scan on
+    *col*'s index for a folder (``/`` + 1 is ``0``), equality for a file."""
+    if not keys:
+        return "0", []
+    parts, params = [], []
+    for k, is_dir in keys:
+        if not is_dir:
+            parts.append(f"{col} = ?")
+            params.append(k)
+            continue
+        base = k.rstrip(os.sep)
+        if not base:
+            return "1", []
+        parts.append(f"({col} >= ? AND {col} < ?)")
+        params += [base + os.sep, base + chr(ord(os.sep) + 1)]
+    return "(" + " OR ".join(parts) + ")", params
+
+
+_UPSERT_OK = """
+INSERT INTO articles(path, size, mtime_ns, hash, cleaner_version, status, error, title, dek,
+                     outlet, author, section, published, dateline, words, doc, indexed_at)
+VALUES (?,?,?,?,?, 'ok', NULL, ?,?,?,?,?,?,?,?,?,?)
+ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,
+    hash=excluded.hash, cleaner_version=excluded.cleaner_version, status='ok', error=NULL,
+    title=excluded.title, dek=excluded.dek, outlet=excluded.outlet, author=excluded.author,
+    section=excluded.section, published=excluded.published, dateline=excluded.dateline,
+    words=excluded.words, doc=excluded.doc, indexed_at=excluded.indexed_at
+RETURNING id"""
+
+_UPSERT_ERROR = """
+INSERT INTO articles(path, size, mtime_ns, hash, cleaner_version, status, error, title, indexed_at)
+VALUES (?,?,?,?,?, 'error', ?, ?, ?)
+ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,
+    hash=excluded.hash, cleaner_version=excluded.cleaner_version, status='error',
+    error=excluded.error, doc=NULL, words=0, indexed_at=excluded.indexed_at
+RETURNING id"""
+
+
+class _Throttle:
+    """Calls ``progress(done, total, path)`` at most every PROGRESS_INTERVAL s."""
+
+    def __init__(self, progress: Callable[[int, int, str], None] | None, total: int):
+        self.progress = progress
+        self.total = total
+        self.last = 0.0
+
+    def __call__(self, done: int, path: str, *, force: bool = False) -> None:
+        if self.progress is None:
+            return
+        now = time.monotonic()
+        if force or done >= self.total or now - self.last >= PROGRESS_INTERVAL:
+            self.last = now
+            self.progress(done, self.total, path)
+
+
 class Library:
-    """The indexed library over some root paths."""
+    """The indexed library over some root paths.
+
+    ``entries()`` and ``article()`` only read the database, so they are cheap
+    and safe to call before (or while) a ``scan()`` runs: scan writes through
+    its own connection, in one transaction per chunk of files.
+    """
 
     def __init__(self, db: Database, roots: Iterable[str | os.PathLike[str]]):
         self.db = db
         self.roots = [Path(r) for r in roots]
+        self._keys = _root_keys(self.roots)
 
     # -- indexing ----------------------------------------------------------
 
-    def scan(self, progress: Callable[[int, int, str], None] | None = None) -> ScanReport:
-        """Index new and changed files; mark vanished ones missing."""
-        from tui.core.clean import CLEANER_VERSION, clean
-        from tui.core.textio import decode, kind_of, looks_binary, read_article_bytes, MAX_BYTES
+    def scan(self, progress: Callable[[int, int, str], None] | None = None, *,
+             jobs: int | None = None, stop: Callable[[], bool] | None = None,
+             chunk_size: int | None = None) -> ScanReport:
+        """Index new and changed files; mark vanished ones missing.
 
+        A file is re-cleaned when it is new, when its size or mtime changed
+        and its bytes hash differently from the stored hash, when it was
+        indexed by an older cleaner, or when it was missing. More than
+        :data:`POOL_THRESHOLD` files to clean go to a pool of *jobs* worker
+        processes (default: the usable CPUs, at most 8); fewer are cleaned
+        here. Results are committed a chunk at a time, so an interrupted scan
+        (even ``kill -9``) keeps what was committed and the next scan resumes.
+
+        ``progress(done, total, path)`` is called at a bounded rate (and once
+        at the end) with ``done`` counting unchanged files too. ``stop()`` is
+        polled between chunks; when it returns true the scan ends early with
+        ``report.interrupted`` set.
+        """
+        from tui.core.clean import CLEANER_VERSION
+
+        t0 = time.perf_counter()
         report = ScanReport()
-        files = list(iter_article_files(self.roots, report.skipped))
-        known = {r["path"]: r for r in self.db.execute(
-            "SELECT path, size, mtime_ns, cleaner_version, status FROM articles")}
-        for n, path in enumerate(files, 1):
-            sp = str(path)
-            if progress:
-                progress(n, len(files), sp)
-            try:
-                st = path.stat()
-            except OSError as e:
-                report.failed.append((sp, e.strerror or "unreadable"))
-                continue
+        files: dict[str, os.stat_result] = {}
+        for sp, st in _walk(self.roots, report.skipped):
+            files.setdefault(sp, st)
+        report.total = total = len(files)
+        where, params = _roots_sql(self._keys)
+        cur = self.db.conn.cursor()
+        cur.row_factory = None
+        known = {r[0]: r[1:] for r in cur.execute(
+            "SELECT path, size, mtime_ns, cleaner_version, status, hash, error FROM articles "
+            f"WHERE {where}", params)}
+
+        todo: list[tuple[str, str | None]] = []
+        for sp, st in files.items():
             row = known.get(sp)
-            if (row and row["size"] == st.st_size and row["mtime_ns"] == st.st_mtime_ns
-                    and row["cleaner_version"] == CLEANER_VERSION and row["status"] != "missing"):
-                report.unchanged += 1
+            if row is None:
+                todo.append((sp, None))
                 continue
-            try:
-                data, truncated = read_article_bytes(path)
-                if not data.strip():
-                    raise ArticleError("empty", sp)
-                if looks_binary(data):
-                    raise ArticleError("binary", sp)
-                art = clean(decode(data), kind=kind_of(path), name=sp)
-                if truncated:
-                    art.notes.append(f"Only the first {MAX_BYTES // (1024 * 1024)} MB of this file were read.")
-                self._store(sp, st, file_hash(data), CLEANER_VERSION, art)
-                report.indexed += 1
-            except ArticleError as e:
-                self._store_error(sp, st, e.reason)
-                report.failed.append((sp, e.reason))
-        # Files under our roots that vanished: mark missing (marks stay).
-        present = {str(p) for p in files}
-        with self.db.transaction() as c:
-            for sp in known:
-                if sp not in present and self._under_roots(sp) and known[sp]["status"] != "missing":
-                    c.execute("UPDATE articles SET status = 'missing' WHERE path = ?", (sp,))
-                    c.execute("DELETE FROM paragraphs WHERE article_id = "
-                              "(SELECT id FROM articles WHERE path = ?)", (sp,))
-                    report.missing += 1
+            size, mtime, version, status, digest, error = row
+            if status == "missing" or version != CLEANER_VERSION:
+                todo.append((sp, None))
+            elif size == st.st_size and mtime == st.st_mtime_ns:
+                if status == "ok":
+                    report.unchanged += 1
+                else:
+                    report.failed.append((sp, error or status))
+            else:
+                todo.append((sp, digest if status == "ok" else None))
+        vanished = [sp for sp, row in known.items() if sp not in files and row[3] != "missing"]
+
+        tick = _Throttle(progress, total)
+        done = total - len(todo)
+        tick(done, "", force=True)
+        writer = Database.open(self.db.path.parent) if todo or vanished else None
+        try:
+            if todo:
+                jobs = default_jobs() if jobs is None else max(1, jobs)
+                if jobs > 1 and len(todo) > POOL_THRESHOLD:
+                    report.workers = jobs
+                    batches = self._pooled(todo, jobs, chunk_size, stop, report)
+                else:
+                    batches = self._sequential(todo, chunk_size, stop, report)
+                for results in batches:
+                    self._write(writer, results, known, report)
+                    done += len(results)
+                    tick(done, results[-1][1])
+            if vanished and not report.interrupted:
+                with writer.transaction() as c:
+                    c.executemany("UPDATE articles SET status = 'missing' WHERE path = ?",
+                                  [(sp,) for sp in vanished])
+                    c.executemany("DELETE FROM paragraphs WHERE article_id = "
+                                  "(SELECT id FROM articles WHERE path = ?)",
+                                  [(sp,) for sp in vanished])
+                report.missing = len(vanished)
+        except BaseException:
+            report.interrupted = True
+            raise
+        finally:
+            if writer is not None:
+                writer.close()
+            report.seconds = time.perf_counter() - t0
         return report
 
+    @staticmethod
+    def _chunk(n: int, jobs: int, chunk_size: int | None) -> int:
+        if chunk_size:
+            return max(1, chunk_size)
+        # Enough chunks to balance the workers, few enough to keep the
+        # per-task and per-transaction overhead small.
+        return max(8, min(64, n // (jobs * 8) or 1))
+
+    def _sequential(self, todo, chunk_size, stop, report) -> Iterator[list[tuple]]:
+        from tui.core.ingest import ingest_chunk
+
+        size = self._chunk(len(todo), 1, chunk_size)
+        for i in range(0, len(todo), size):
+            if stop is not None and stop():
+                report.interrupted = True
+                return
+            yield ingest_chunk(todo[i:i + size])
+
+    def _pooled(self, todo, jobs, chunk_size, stop, report) -> Iterator[list[tuple]]:
+        import concurrent.futures as cf
+        import multiprocessing
+        import threading
+        from concurrent.futures.process import BrokenProcessPool
+
+        from tui.core.ingest import ingest_chunk
+
+        size = self._chunk(len(todo), jobs, chunk_size)
+        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+        # fork is cheap but unsafe with other threads running (the app scans
+        # from a worker thread): spawn fresh interpreters then.
+        method = "fork" if (threading.active_count() == 1 and
+                            "fork" in multiprocessing.get_all_start_methods()) else "spawn"
+        ctx = multiprocessing.get_context(method)
+        pending: dict[cf.Future, int] = {}
+        next_chunk = 0
+        ex = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+        try:
+            while next_chunk < len(chunks) or pending:
+                if stop is not None and stop():
+                    report.interrupted = True
+                    return
+                while next_chunk < len(chunks) and len(pending) < jobs * 3:
+                    pending[ex.submit(ingest_chunk, chunks[next_chunk])] = next_chunk
+                    next_chunk += 1
+                finished, _ = cf.wait(pending, timeout=0.5, return_when=cf.FIRST_COMPLETED)
+                for fut in finished:
+                    i = pending.pop(fut)
+                    try:
+                        results = fut.result()
+                    except BrokenProcessPool:
+                        # A worker died (killed, out of memory): finish here.
+                        results = ingest_chunk(chunks[i])
+                    yield results
+        except BrokenProcessPool:
+            for fut, i in list(pending.items()):
+                yield ingest_chunk(chunks[i])
+            for i in range(next_chunk, len(chunks)):
+                yield ingest_chunk(chunks[i])
+        finally:
+            ex.shutdown(wait=True, cancel_futures=True)
+
+    @staticmethod
+    def _write(writer: Database, results: list[tuple], known: dict, report: ScanReport) -> None:
+        """Store one chunk of ingest results in one transaction."""
+        now = time.time()
+        paragraphs: list[tuple] = []
+        with writer.transaction() as c:
+            for r in results:
+                kind, sp = r[0], r[1]
+                if kind == "same":
+                    c.execute("UPDATE articles SET size = ?, mtime_ns = ? WHERE path = ?",
+                              (r[2], r[3], sp))
+                    report.unchanged += 1
+                    continue
+                if kind == "ok":
+                    (_, _, size, mtime, digest, version, title, dek, outlet, author, section,
+                     published, dateline, words, doc, paras) = r
+                    aid = c.execute(_UPSERT_OK, (sp, size, mtime, digest, version, title, dek,
+                                                 outlet, author, section, published, dateline,
+                                                 words, doc, now)).fetchone()[0]
+                    report.indexed += 1
+                else:
+                    _, _, size, mtime, digest, version, reason = r
+                    aid = c.execute(_UPSERT_ERROR, (sp, size, mtime, digest, version, reason,
+                                                    os.path.basename(sp), now)).fetchone()[0]
+                    report.failed.append((sp, reason))
+                    paras = ()
+                if sp in known:
+                    c.execute("DELETE FROM paragraphs WHERE article_id = ?", (aid,))
+                paragraphs.extend((aid, i, k, t) for i, (k, t) in enumerate(paras))
+            if paragraphs:
+                c.executemany("INSERT INTO paragraphs(article_id, idx, kind, text) VALUES (?,?,?,?)",
+                              paragraphs)
+
     def _under_roots(self, sp: str) -> bool:
-        for r in self.roots:
-            r = str(r.resolve())
-            if sp == r or sp.startswith(r.rstrip(os.sep) + os.sep):
+        for k, is_dir in self._keys:
+            if sp == k or (is_dir and sp.startswith(k.rstrip(os.sep) + os.sep)):
                 return True
         return False
-
-    def _store(self, sp: str, st: os.stat_result, digest: str, version: int, art: Article) -> None:
-        doc = json.dumps(art.to_dict(), ensure_ascii=False)
-        with self.db.transaction() as c:
-            c.execute(
-                """INSERT INTO articles(path, size, mtime_ns, hash, cleaner_version, status, error,
-                       title, dek, outlet, author, section, published, dateline, words, doc, indexed_at)
-                   VALUES (?,?,?,?,?, 'ok', NULL, ?,?,?,?,?,?,?,?,?,?)
-                   ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,
-                       hash=excluded.hash, cleaner_version=excluded.cleaner_version, status='ok',
-                       error=NULL, title=excluded.title, dek=excluded.dek, outlet=excluded.outlet,
-                       author=excluded.author, section=excluded.section, published=excluded.published,
-                       dateline=excluded.dateline, words=excluded.words, doc=excluded.doc,
-                       indexed_at=excluded.indexed_at""",
-                (sp, st.st_size, st.st_mtime_ns, digest, version, art.title, art.dek, art.outlet,
-                 art.author, art.section, art.published, art.dateline, art.word_count(), doc,
-                 time.time()))
-            aid = c.execute("SELECT id FROM articles WHERE path = ?", (sp,)).fetchone()[0]
-            c.execute("DELETE FROM paragraphs WHERE article_id = ?", (aid,))
-            c.executemany("INSERT INTO paragraphs(article_id, idx, kind, text) VALUES (?,?,?,?)",
-                          [(aid, i, b.kind, b.text) for i, b in enumerate(art.blocks)])
-
-    def _store_error(self, sp: str, st: os.stat_result, reason: str) -> None:
-        with self.db.transaction() as c:
-            c.execute(
-                """INSERT INTO articles(path, size, mtime_ns, status, error, title, indexed_at)
-                   VALUES (?,?,?, 'error', ?, ?, ?)
-                   ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,
-                       status='error', error=excluded.error, doc=NULL, cleaner_version=NULL,
-                       indexed_at=excluded.indexed_at""",
-                (sp, st.st_size, st.st_mtime_ns, reason, os.path.basename(sp), time.time()))
 
     # -- reading -----------------------------------------------------------
 
     def entries(self) -> list[Entry]:
-        """Source-list rows for the files under the roots, in path order."""
-        rows = self.db.execute(
-            """SELECT a.id, a.path, a.title, a.outlet, a.author, a.published, a.dateline, a.words,
-                      a.status, a.error, COALESCE(s.read, 0) AS read,
-                      (SELECT COUNT(*) FROM marks m WHERE m.path = a.path AND m.deleted IS NULL) AS marks
+        """Source-list rows for the files under the roots, in path order.
+
+        One query over the ``articles`` path index (no article bodies read).
+        """
+        where, params = _roots_sql(self._keys, "a.path")
+        cur = self.db.conn.cursor()
+        cur.row_factory = None
+        rows = cur.execute(
+            f"""SELECT a.id, a.path, a.title, a.outlet, a.author, a.published, a.dateline, a.words,
+                      a.status, a.error, COALESCE(s.read, 0) != 0,
+                      (SELECT COUNT(*) FROM marks m WHERE m.path = a.path AND m.deleted IS NULL)
                FROM articles a LEFT JOIN reading_state s ON s.path = a.path
-               WHERE a.status != 'missing' ORDER BY a.path""").fetchall()
-        return [Entry(id=r["id"], path=r["path"], title=r["title"], outlet=r["outlet"],
-                      author=r["author"], published=r["published"], dateline=r["dateline"],
-                      words=r["words"], status=r["status"], error=r["error"], read=bool(r["read"]),
-                      marks=r["marks"])
-                for r in rows if self._under_roots(r["path"])]
+               WHERE a.status != 'missing' AND {where} ORDER BY a.path""", params)
+        return [Entry(*r) for r in rows]
+
+    def count(self) -> int:
+        """Number of (non-missing) articles under the roots."""
+        where, params = _roots_sql(self._keys)
+        return self.db.execute(f"SELECT COUNT(*) FROM articles WHERE status != 'missing' AND {where}",
+                               params).fetchone()[0]
 
     def article(self, path: str) -> Article:
-        """The cleaned article at *path* (from the index)."""
+        """The cleaned article at *path* (from the index; one row read)."""
         row = self.db.execute("SELECT status, error, doc FROM articles WHERE path = ?",
                               (path,)).fetchone()
         if row is None:

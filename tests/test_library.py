@@ -1,0 +1,379 @@
+"""The library index: incremental scans, pool ingest, resuming, entries()."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+import tui.core.clean as cleaner
+from tui.core.db import Database
+from tui.core.library import Library, ScanReport, iter_article_files
+from tui.core.model import ArticleError
+
+
+def article_text(n: int, extra: str = "") -> str:
+    paras = [f"Paragraph {i} of article {n} says something about topic {n * 7 + i}. {extra}"
+             for i in range(4)]
+    return f"Headline number {n}\n\n" + "\n\n".join(paras) + "\n"
+
+
+def make_library(root: Path, n: int, start: int = 0) -> list[Path]:
+    paths = []
+    for i in range(start, start + n):
+        sub = root / f"{i // 100:03d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        p = sub / f"{i:05d}.txt"
+        p.write_text(article_text(i), encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def clean_calls(monkeypatch) -> list[str]:
+    """Names of the files the cleaner is called on (in-process scans)."""
+    calls: list[str] = []
+    real = cleaner.clean
+
+    def counting(text, *, kind="text", name=""):
+        calls.append(name)
+        return real(text, kind=kind, name=name)
+
+    monkeypatch.setattr(cleaner, "clean", counting)
+    return calls
+
+
+def bump_mtime(p: Path, seconds: float = 5) -> None:
+    st = p.stat()
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns + int(seconds * 1e9)))
+
+
+def add_mark(db: Database, path: str, exact: str = "Paragraph 1") -> str:
+    u = str(uuid.uuid4())
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    with db.transaction() as c:
+        c.execute("INSERT INTO marks(uuid, path, exact, start, end, created, modified) "
+                  "VALUES (?,?,?,?,?,?,?)", (u, path, exact, 0, len(exact), now, now))
+    return u
+
+
+def check_integrity(db: Database) -> None:
+    """Every 'ok' article has a doc and exactly its blocks as paragraphs."""
+    rows = db.execute("SELECT id, path, doc FROM articles WHERE status = 'ok'").fetchall()
+    for r in rows:
+        assert r["doc"], r["path"]
+        blocks = json.loads(r["doc"])["blocks"]
+        paras = db.execute("SELECT kind, text FROM paragraphs WHERE article_id = ? ORDER BY idx",
+                           (r["id"],)).fetchall()
+        assert [(p["kind"], p["text"]) for p in paras] == [(b["kind"], b["text"]) for b in blocks]
+
+
+# -- incremental indexing ----------------------------------------------------
+
+def test_first_scan_indexes_everything_and_entries_list_it(tmp_path, home, clean_calls):
+    lib_dir = tmp_path / "lib"
+    paths = make_library(lib_dir, 12)
+    db = Database.open(home)
+    lib = Library(db, [lib_dir])
+    report = lib.scan()
+    assert (report.indexed, report.unchanged, report.failed, report.missing) == (12, 0, [], 0)
+    assert report.total == 12 and report.workers == 0
+    assert sorted(clean_calls) == sorted(str(p) for p in paths)
+    entries = lib.entries()
+    assert [e.path for e in entries] == [str(p) for p in paths]  # path order
+    assert entries[3].title == "Headline number 3"
+    assert all(e.ok and e.words > 10 for e in entries)
+    art = lib.article(entries[3].path)
+    assert art.title == "Headline number 3"
+    assert "article 3 says" in art.text()
+    check_integrity(db)
+
+
+def test_change_add_delete_recleans_only_those(tmp_path, home, clean_calls):
+    lib_dir = tmp_path / "lib"
+    paths = make_library(lib_dir, 10)
+    db = Database.open(home)
+    lib = Library(db, [lib_dir])
+    lib.scan()
+    gone = paths[4]
+    mark = add_mark(db, str(gone))
+    clean_calls.clear()
+
+    changed = paths[2]
+    changed.write_text(article_text(2, extra="NEW SENTENCE."), encoding="utf-8")
+    bump_mtime(changed)
+    added = lib_dir / "000" / "99999.txt"
+    added.write_text(article_text(99), encoding="utf-8")
+    gone.unlink()
+
+    report = lib.scan()
+    assert sorted(clean_calls) == sorted([str(changed), str(added)])
+    assert (report.indexed, report.unchanged, report.missing) == (2, 8, 1)
+    listed = [e.path for e in lib.entries()]
+    assert str(gone) not in listed and str(added) in listed and len(listed) == 10
+    assert "NEW SENTENCE." in lib.article(str(changed)).text()
+    # The deleted article's row is kept as 'missing' with no paragraphs; its
+    # mark is kept (an orphan of a missing article), never deleted.
+    row = db.execute("SELECT id, status FROM articles WHERE path = ?", (str(gone),)).fetchone()
+    assert row["status"] == "missing"
+    assert db.execute("SELECT COUNT(*) FROM paragraphs WHERE article_id = ?",
+                      (row["id"],)).fetchone()[0] == 0
+    kept = db.execute("SELECT path, deleted FROM marks WHERE uuid = ?", (mark,)).fetchone()
+    assert kept["path"] == str(gone) and kept["deleted"] is None
+    with pytest.raises(ArticleError):
+        lib.article(str(gone))
+    check_integrity(db)
+
+    # A further scan has nothing to do; the missing article stays missing.
+    clean_calls.clear()
+    again = lib.scan()
+    assert (again.indexed, again.unchanged, again.missing) == (0, 10, 0)
+    assert clean_calls == []
+
+    # The file comes back: indexed again, and its mark is still there.
+    gone.write_text(article_text(4), encoding="utf-8")
+    back = lib.scan()
+    assert back.indexed == 1 and clean_calls == [str(gone)]
+    assert str(gone) in [e.path for e in lib.entries()]
+    assert [e.marks for e in lib.entries() if e.path == str(gone)] == [1]
+    check_integrity(db)
+
+
+def test_touched_but_identical_file_is_not_recleaned(tmp_path, home, clean_calls):
+    lib_dir = tmp_path / "lib"
+    paths = make_library(lib_dir, 3)
+    db = Database.open(home)
+    lib = Library(db, [lib_dir])
+    lib.scan()
+    clean_calls.clear()
+    bump_mtime(paths[1])
+    report = lib.scan()
+    assert clean_calls == [] and (report.indexed, report.unchanged) == (0, 3)
+    # The new mtime was stored: the next scan does not even read the file.
+    row = db.execute("SELECT mtime_ns FROM articles WHERE path = ?", (str(paths[1]),)).fetchone()
+    assert row[0] == paths[1].stat().st_mtime_ns
+
+
+def test_older_cleaner_version_is_recleaned(tmp_path, home, clean_calls, monkeypatch):
+    lib_dir = tmp_path / "lib"
+    make_library(lib_dir, 4)
+    db = Database.open(home)
+    lib = Library(db, [lib_dir])
+    lib.scan()
+    clean_calls.clear()
+    monkeypatch.setattr(cleaner, "CLEANER_VERSION", cleaner.CLEANER_VERSION + 1)
+    report = lib.scan()
+    assert report.indexed == 4 and len(clean_calls) == 4
+    versions = {r[0] for r in db.execute("SELECT cleaner_version FROM articles")}
+    assert versions == {cleaner.CLEANER_VERSION}
+    check_integrity(db)
+
+
+def test_failures_are_reported_with_reasons_and_not_retried_until_changed(tmp_path, home,
+                                                                          clean_calls):
+    lib_dir = tmp_path / "lib"
+    make_library(lib_dir, 2)
+    (lib_dir / "empty.txt").write_text("   \n")
+    (lib_dir / "blob.html").write_bytes(bytes(range(256)) * 40)
+    db = Database.open(home)
+    lib = Library(db, [lib_dir])
+    report = lib.scan()
+    assert report.indexed == 2
+    assert sorted(report.failed) == sorted([(str(lib_dir / "empty.txt"), "empty"),
+                                            (str(lib_dir / "blob.html"), "binary")])
+    errs = {e.path: e.error for e in lib.entries() if not e.ok}
+    assert errs == {str(lib_dir / "empty.txt"): "empty", str(lib_dir / "blob.html"): "binary"}
+    clean_calls.clear()
+    again = lib.scan()
+    assert again.indexed == 0 and again.unchanged == 2 and len(again.failed) == 2
+    # Fixed: indexed now.
+    (lib_dir / "empty.txt").write_text("A real headline\n\nAnd a body paragraph of words.\n")
+    bump_mtime(lib_dir / "empty.txt")
+    fixed = lib.scan()
+    assert fixed.indexed == 1 and [p for p, _ in fixed.failed] == [str(lib_dir / "blob.html")]
+    assert lib.article(str(lib_dir / "empty.txt")).title == "A real headline"
+
+
+def test_cleaner_crash_is_a_failure_not_an_abort(tmp_path, home, monkeypatch):
+    lib_dir = tmp_path / "lib"
+    paths = make_library(lib_dir, 3)
+    real = cleaner.clean
+
+    def flaky(text, *, kind="text", name=""):
+        if name == str(paths[1]):
+            raise ValueError("boom")
+        return real(text, kind=kind, name=name)
+
+    monkeypatch.setattr(cleaner, "clean", flaky)
+    report = Library(Database.open(home), [lib_dir]).scan()
+    assert report.indexed == 2
+    assert report.failed == [(str(paths[1]), "cleaner error: ValueError: boom")]
+
+
+def test_progress_is_called_with_done_total_and_ends_at_total(tmp_path, home):
+    lib_dir = tmp_path / "lib"
+    make_library(lib_dir, 30)
+    calls: list[tuple[int, int, str]] = []
+    Library(Database.open(home), [lib_dir]).scan(lambda d, t, p: calls.append((d, t, p)))
+    assert calls[0][:2] == (0, 30) and calls[-1][:2] == (30, 30)
+    assert all(t == 30 for _, t, _ in calls)
+    assert [d for d, _, _ in calls] == sorted(d for d, _, _ in calls)
+
+
+# -- the process pool ----------------------------------------------------------
+
+def test_large_batch_uses_the_pool_and_stores_the_same_as_sequential(tmp_path):
+    lib_dir = tmp_path / "lib"
+    make_library(lib_dir, 260)
+    (lib_dir / "empty.txt").write_text("")
+    db_pool = Database.open(tmp_path / "h1")
+    db_seq = Database.open(tmp_path / "h2")
+    pooled = Library(db_pool, [lib_dir]).scan(jobs=2)
+    seq = Library(db_seq, [lib_dir]).scan(jobs=1)
+    assert pooled.workers == 2 and seq.workers == 0
+    assert (pooled.indexed, pooled.failed) == (seq.indexed, seq.failed) == (
+        260, [(str(lib_dir / "empty.txt"), "empty")])
+    q = ("SELECT a.path, a.title, a.words, a.status, a.hash, a.doc, p.idx, p.kind, p.text "
+         "FROM articles a LEFT JOIN paragraphs p ON p.article_id = a.id ORDER BY a.path, p.idx")
+    assert [tuple(r) for r in db_pool.execute(q)] == [tuple(r) for r in db_seq.execute(q)]
+    check_integrity(db_pool)
+
+
+# -- interruption ---------------------------------------------------------------
+
+def test_stopped_scan_keeps_committed_chunks_and_resumes(tmp_path, home, clean_calls):
+    lib_dir = tmp_path / "lib"
+    make_library(lib_dir, 40)
+    db = Database.open(home)
+    lib = Library(db, [lib_dir])
+    polls = []
+    report = lib.scan(stop=lambda: len(polls.append(1) or polls) > 3, chunk_size=5)
+    assert report.interrupted and report.indexed == 15
+    assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 15
+    check_integrity(db)
+    clean_calls.clear()
+    rest = lib.scan(chunk_size=5)
+    assert not rest.interrupted
+    assert (rest.indexed, rest.unchanged) == (25, 15) and len(clean_calls) == 25
+    check_integrity(db)
+
+
+def test_exception_mid_scan_leaves_no_half_written_article(tmp_path, home, monkeypatch):
+    lib_dir = tmp_path / "lib"
+    paths = make_library(lib_dir, 20)
+    real = cleaner.clean
+
+    def dies(text, *, kind="text", name=""):
+        if name == str(paths[12]):
+            raise KeyboardInterrupt
+        return real(text, kind=kind, name=name)
+
+    monkeypatch.setattr(cleaner, "clean", dies)
+    db = Database.open(home)
+    with pytest.raises(KeyboardInterrupt):
+        Library(db, [lib_dir]).scan(chunk_size=4)
+    stored = [r[0] for r in db.execute("SELECT path FROM articles ORDER BY path")]
+    assert stored == [str(p) for p in paths[:12]]  # three whole chunks
+    check_integrity(db)
+    monkeypatch.setattr(cleaner, "clean", real)
+    report = Library(db, [lib_dir]).scan()
+    assert (report.indexed, report.unchanged) == (8, 12)
+
+
+# -- walking and listing -----------------------------------------------------------
+
+def test_entries_only_under_roots_with_marks_and_read_state(tmp_path, home):
+    a, a2 = tmp_path / "lib", tmp_path / "lib2"  # lib2 shares lib's prefix
+    pa = make_library(a, 3)
+    pb = make_library(a2, 2, start=50)
+    db = Database.open(home)
+    Library(db, [a, a2]).scan()
+    lib = Library(db, [a])
+    assert [e.path for e in lib.entries()] == [str(p) for p in pa]
+    assert lib.count() == 3
+    single = Library(db, [pb[1]])
+    assert [e.path for e in single.entries()] == [str(pb[1])]
+    add_mark(db, str(pa[1]))
+    add_mark(db, str(pa[1]))
+    gone = add_mark(db, str(pa[1]))
+    with db.transaction() as c:
+        c.execute("UPDATE marks SET deleted = 'x' WHERE uuid = ?", (gone,))
+        c.execute("INSERT INTO reading_state(path, read) VALUES (?, 1)", (str(pa[2]),))
+    got = {e.path: (e.marks, e.read) for e in lib.entries()}
+    assert got == {str(pa[0]): (0, False), str(pa[1]): (2, False), str(pa[2]): (0, True)}
+    # A scan of one root does not mark the other root's articles missing.
+    Library(db, [a]).scan()
+    assert len(Library(db, [a2]).entries()) == 2
+
+
+def test_entries_query_uses_indexes(tmp_path, home):
+    db = Database.open(home)
+    lib = Library(db, [tmp_path])
+    from tui.core.library import _roots_sql
+
+    where, params = _roots_sql(lib._keys, "a.path")
+    plan = " | ".join(r[3] for r in db.execute(
+        f"""EXPLAIN QUERY PLAN SELECT a.id,
+               (SELECT COUNT(*) FROM marks m WHERE m.path = a.path AND m.deleted IS NULL)
+            FROM articles a LEFT JOIN reading_state s ON s.path = a.path
+            WHERE a.status != 'missing' AND {where} ORDER BY a.path""", params))
+    assert "SCAN a " not in plan + " " and "USING INDEX" in plan, plan
+    assert "marks_path" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
+
+
+def test_walk_skips_hidden_loops_and_dangling_links(tmp_path):
+    root = tmp_path / "lib"
+    make_library(root, 2)
+    (root / ".hidden").mkdir()
+    (root / ".hidden" / "x.txt").write_text("hidden")
+    (root / "notes.pdf").write_text("not an article")
+    (root / "000" / "loop").symlink_to(root)
+    (root / "dangling.md").symlink_to(tmp_path / "nowhere.md")
+    skipped: list[tuple[str, str]] = []
+    files = list(iter_article_files([root, tmp_path / "absent"], skipped))
+    assert [f.name for f in files] == ["00000.txt", "00001.txt"]
+    reasons = sorted(r for _, r in skipped)
+    assert reasons == ["dangling symlink", "directory loop", "not found"]
+
+
+def test_scan_writes_through_its_own_connection(tmp_path, home):
+    """The caller's connection can read (and stays usable) while and after
+    a scan writes; a reader in another connection sees whole chunks."""
+    lib_dir = tmp_path / "lib"
+    make_library(lib_dir, 30)
+    db = Database.open(home)
+    lib = Library(db, [lib_dir])
+    seen = []
+    other = sqlite3.connect(db.path)
+
+    def progress(done, total, path):
+        n = other.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        seen.append((done, n))
+
+    import tui.core.library as L
+
+    old = L.PROGRESS_INTERVAL
+    L.PROGRESS_INTERVAL = 0
+    try:
+        lib.scan(progress, chunk_size=10)
+    finally:
+        L.PROGRESS_INTERVAL = old
+    assert seen[-1] == (30, 30)
+    assert all(done == n for done, n in seen), seen  # committed per chunk
+    assert not db.conn.in_transaction
+
+
+def test_report_defaults():
+    r = ScanReport()
+    assert (r.indexed, r.unchanged, r.failed, r.skipped, r.missing) == (0, 0, [], [], 0)

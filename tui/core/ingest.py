@@ -1,0 +1,86 @@
+"""The worker side of library indexing: read, hash and clean source files.
+
+Everything here runs either in the main process (small batches) or in a
+process-pool worker (large batches), so it takes and returns only plain,
+picklable values: a worker reads the file, hashes it, cleans it and
+serialises the article to JSON; the main process only writes the results to
+SQLite (see :meth:`tui.core.library.Library.scan`).
+
+A result is a tuple whose first item says what happened:
+
+- ``("same", path, size, mtime_ns, hash)``: the bytes hash to the hash
+  already stored, so the article was *not* re-cleaned (only size and mtime
+  need updating);
+- ``("ok", path, size, mtime_ns, hash, cleaner_version, title, dek, outlet,
+  author, section, published, dateline, words, doc_json, paragraphs)`` with
+  ``paragraphs`` a list of ``(kind, text)``;
+- ``("error", path, size, mtime_ns, hash_or_None, cleaner_version, reason)``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Sequence
+
+#: Reason given when the cleaner itself raised (a bug, not a bad file).
+CLEANER_CRASH = "cleaner error"
+
+
+def ingest_file(path: str, known_hash: str | None = None) -> tuple:
+    """Read, hash and clean one file; never raises for a bad file."""
+    from tui.core import clean as cleaner
+    from tui.core.model import ArticleError
+    from tui.core.textio import MAX_BYTES, decode, kind_of, looks_binary, read_article_bytes
+
+    version = cleaner.CLEANER_VERSION
+    try:
+        st = os.stat(path)
+        size, mtime = st.st_size, st.st_mtime_ns
+    except OSError as e:
+        return ("error", path, None, None, None, version, _os_reason(e))
+    digest = None
+    try:
+        data, truncated = read_article_bytes(path)
+        digest = file_hash(data)
+        if known_hash is not None and digest == known_hash:
+            return ("same", path, size, mtime, digest)
+        if not data.strip():
+            raise ArticleError("empty", path)
+        if looks_binary(data):
+            raise ArticleError("binary", path)
+        art = cleaner.clean(decode(data), kind=kind_of(path), name=path)
+        del data
+        if truncated:
+            art.notes.append(f"Only the first {MAX_BYTES // (1024 * 1024)} MB of this file were read.")
+    except ArticleError as e:
+        return ("error", path, size, mtime, digest, version, e.reason)
+    except MemoryError:
+        return ("error", path, size, mtime, digest, version, "too large to clean")
+    except Exception as e:  # noqa: BLE001 - one bad file must not stop an ingest
+        return ("error", path, size, mtime, digest, version,
+                f"{CLEANER_CRASH}: {type(e).__name__}: {str(e)[:200]}")
+    doc = json.dumps(art.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    paragraphs = [(b.kind, b.text) for b in art.blocks]
+    return ("ok", path, size, mtime, digest, version, art.title or os.path.basename(path), art.dek,
+            art.outlet, art.author, art.section, art.published, art.dateline, art.word_count(),
+            doc, paragraphs)
+
+
+def ingest_chunk(items: Sequence[tuple[str, str | None]]) -> list[tuple]:
+    """:func:`ingest_file` over ``(path, known_hash)`` pairs (a pool task)."""
+    return [ingest_file(p, h) for p, h in items]
+
+
+def file_hash(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha1(data).hexdigest()
+
+
+def _os_reason(e: OSError) -> str:
+    if isinstance(e, FileNotFoundError):
+        return "not found"
+    if isinstance(e, PermissionError):
+        return "permission denied"
+    return e.strerror or "unreadable"
