@@ -1,27 +1,64 @@
-"""The cleaner: saved page (text, HTML, Markdown) -> :class:`Article`.
+"""The cleaner: a saved page (plain text, HTML, Markdown) -> :class:`Article`.
 
-PLACEHOLDER: splits paragraphs only. The real cleaner replaces this module
-(issue 3). Public surface: :data:`CLEANER_VERSION`, :func:`clean`,
-:func:`clean_file`.
+Pure core: no Textual import; the HTML path imports its parsers lazily.
+Public surface: :data:`CLEANER_VERSION`, :func:`clean`, :func:`clean_file`.
 """
 
 from __future__ import annotations
 
 import os
 
-from tui.core.model import PARAGRAPH, Article, Block
+from tui.core.model import Article, ArticleError
 from tui.core.textio import kind_of, read_article_text, strip_controls
 
-CLEANER_VERSION = 0
+#: Bumped whenever the cleaner's output changes (the library re-indexes).
+CLEANER_VERSION = 1
+
+__all__ = ["CLEANER_VERSION", "clean", "clean_file", "Article", "ArticleError"]
 
 
 def clean(text: str, *, kind: str = "text", name: str = "") -> Article:
-    """Clean decoded *text* of the given kind (``text``, ``markdown``, ``html``)."""
-    text = strip_controls(text)
-    lines = text.split("\n")
-    blocks = [Block(PARAGRAPH, " ".join(l.split()), i, i + 1) for i, l in enumerate(lines) if l.strip()]
-    title = blocks[0].text[:80] if blocks else (os.path.basename(name) or "Untitled")
-    return Article(title=title, blocks=blocks[1:])
+    """Clean decoded *text* of the given kind (``text``, ``markdown``, ``html``).
+
+    Never raises on any ``str`` input: a failure inside a rule falls back to
+    a plainer reading of the text rather than losing the article.
+    """
+    from tui.core.clean.text import clean_units
+    from tui.core.clean.units import text_units
+
+    text = strip_controls(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    notes: list[str] = []
+    if kind == "html":
+        from tui.core.clean.html import html_to_markdown
+
+        try:
+            md, meta = html_to_markdown(text)
+        except Exception as e:  # noqa: BLE001 - never lose an article to a parser bug
+            md, meta = _crude_text(text), {}
+            notes.append(f"HTML could not be parsed ({type(e).__name__}); read as text.")
+        art = clean_units(text_units(md, markdown=True), markdown=True, html_meta=meta)
+    else:
+        art = clean_units(text_units(text, markdown=(kind == "markdown")), markdown=(kind == "markdown"))
+    if not art.title:
+        art.title = _title_from_name(name) or "Untitled"
+    art.notes.extend(notes)
+    return art
+
+
+def _title_from_name(name: str) -> str:
+    base = os.path.splitext(os.path.basename(name or ""))[0]
+    return strip_controls(" ".join(base.replace("_", " ").replace("-", " ").split()))
+
+
+def _crude_text(html: str) -> str:
+    import re
+
+    s = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", html)
+    s = re.sub(r"(?i)<\s*(?:br|/p|/div|/h\d|/li)\b[^>]*>", "\n", s)
+    s = re.sub(r"<[^>]*>", " ", s)
+    import html as _html
+
+    return _html.unescape(s)
 
 
 def clean_file(path: str | os.PathLike[str]) -> Article:

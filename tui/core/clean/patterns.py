@@ -1,0 +1,221 @@
+"""Phrase evidence for junk families.
+
+These lists are *supporting* signals: the cleaner first decides from
+general evidence (prose runs, line length, punctuation, stopwords,
+repetition) and uses the phrases to name a family, to recognise widget
+headers (the comments header ends the article), and to catch the few
+prose-shaped notices (syndication, disclaimers, promos, bios) that look like
+sentences.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+
+def _rx(*alts: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in alts), _I)
+
+
+# -- Whole-line matches (the line, normalised, is exactly one of these) ----
+
+#: Headers that open a comment section; everything after them is comments.
+COMMENTS_HEADER = _rx(
+    r"^\d+\s+(?:comments?|responses?|replies|reactions? and comments)\s*[:.]?$",
+    r"^(?:no|zero|one|two|three)\s+(?:comments?|responses?|replies)(?:\s+yet)?\s*[:.]?$",
+    r"^comments?\s*(?:\(\d+\)|\d+)?\s*[:.]?$",
+    r"^(?:leave|post|add|write|submit)\s+(?:a|your|new)\s+(?:comment|reply|response)\b.{0,40}$",
+    r"^(?:join|start)\s+the\s+(?:discussion|conversation|debate)\b.{0,30}$",
+    r"^notify\s+of\s*:?$",
+    r"^(?:view|show|load|see|read)\s+(?:all\s+|more\s+)?\d*\s*comments?\b.{0,20}$",
+    r"^comment\s+on\s+this\s+(?:article|story|post)\b.{0,60}$",
+    r"^(?:what\s+do\s+you\s+think|have\s+your\s+say)\s*\??$",
+    r"^discussion\s*(?:\(\d+\))?$",
+    r"^(?:sort|order)(?:ed)?\s+by\s*:?\s*(?:newest|oldest|best|top|popular)",
+    r"\bdisqus\b",
+    r"^reader\s+comments?$",
+    r"^conversation\s*(?:\(\d+\))?$",
+)
+
+#: Lines that are comment-widget furniture (also valid outside the tail).
+COMMENTS_LINE = _rx(
+    r"^(?:newest|oldest|most\s+voted|best|top|popular)(?:\s+(?:newest|oldest|most\s+voted))*$",
+    r"^newest\s+most\s+voted$",
+    r"^inline\s+feedbacks?$",
+    r"^would\s+love\s+your\s+thoughts,?\s+please\s+comment\.?x?$",
+    r"^(?:guest|anonymous)$",
+    r"^(?:reply|report|flag|like|share|permalink|edit|delete)(?:\s*[·|]\s*(?:reply|report|flag|like|share|permalink))*$",
+    r"^\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago$",
+    r"^(?:log\s*in|sign\s*in|register)\s+to\s+(?:comment|reply|post)\b.*$",
+    r"^you\s+must\s+be\s+logged\s+in\b.*$",
+    r"^your\s+email\s+address\s+will\s+not\s+be\s+published\b.*$",
+    r"^(?:name|email|website)\s*\*?$",
+    r"^save\s+my\s+name,\s+email\b.*$",
+    r"^(?:post|submit)\s+comment$",
+    r"^cancel\s+reply$",
+)
+
+REACTIONS_HEADER = _rx(
+    r"^what'?s\s+your\s+reaction\s*\??$",
+    r"^how\s+do\s+you\s+feel\s+about\s+this\b.*\??$",
+    r"^(?:your\s+)?reactions?\s*:?$",
+    r"^did\s+you\s+(?:like|enjoy)\s+this\s+(?:article|story|post)\s*\??$",
+    r"^was\s+this\s+(?:article|story|post)?\s*helpful\s*\??$",
+)
+REACTION_WORDS = frozenset(
+    "like dislike love funny angry sad wow haha lol omg cute scary fail win "
+    "happy surprised upvote downvote thumbs up down hate confused".split()
+)
+
+SHARE_LINE = _rx(
+    r"^(?:share|tweet|email|e-mail|print|pin|save|copy\s+link|copy|whatsapp|facebook|twitter|x|"
+    r"linkedin|reddit|pinterest|telegram|messenger|flipboard|tumblr|pocket|sms|mail|"
+    r"google\+|vk|weibo|line|viber|threads|bluesky|mastodon|share\s+on\s+\w+|share\s+via\s+\w+)"
+    r"(?:\s*[|/·,•]?\s*(?:share|tweet|email|e-mail|print|pin|save|whatsapp|facebook|twitter|"
+    r"linkedin|reddit|pinterest|telegram|messenger|flipboard|sms|mail|google\+|copy\s+link))*\s*:?$",
+    r"^share\s+(?:this|the)\s*(?:article|story|post|page)?\s*:?$",
+    r"^(?:share|spread)\s+the\s+(?:word|love)\s*!?$",
+    r"^[\d\s.,kKmM]*\s*(?:shares?|views?|likes?|comments?)$",
+    r"^(?:click\s+to\s+)?share\s+on\s+\w+.*$",
+    r"^(?:click\s+to\s+)?(?:email|print)\s+(?:a\s+link\s+to\s+a\s+friend|this\s+(?:article|page|story))\b.*$",
+)
+
+NAV_LINE = _rx(
+    r"^(?:home|homepage|about|about\s+us|contact|contact\s+us|privacy|privacy\s+policy|privacy\s*&\s*policy|"
+    r"terms|terms\s+(?:of|and)\s+(?:use|service|conditions)|terms\s*&\s*conditions|cookie\s+policy|"
+    r"menu|main\s+menu|search|sitemap|site\s+map|careers|jobs|advertise|advertise\s+with\s+us|"
+    r"log\s*in|log\s*out|sign\s*in|sign\s*up|register|subscribe|my\s+account|account|help|faq|faqs|"
+    r"skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|top|next|previous|prev|more|close|"
+    r"newsletters?|podcasts?|videos?|photos?|latest|latest\s+news|news|opinion|"
+    r"accessibility|corrections|feedback|rss|rss\s+feeds?|archives?|press|masthead|staff|team|"
+    r"editorial\s+(?:policy|standards)|ethics\s+policy|do\s+not\s+sell\s+my\s+(?:personal\s+)?info(?:rmation)?)"
+    r"\s*[:>»›]?$",
+    r"^follow\s+(?:us|me)\b.{0,40}$",
+    r"^(?:find|like|join)\s+us\s+on\s+\w+.*$",
+    r"^(?:©|\(c\)|copyright)\s*.{0,120}$",
+    r".{0,80}\ball\s+rights\s+reserved\b.{0,60}$",
+    r"^(?:powered|crafted|designed|developed)\s+(?:with|by)\b.{0,80}$",
+    r"^(?:you\s+are\s+here|breadcrumbs?)\s*:?.*$",
+    r"^tags?\s*:.*$",
+    r"^(?:topics?|categories|category|filed\s+under|posted\s+in)\s*:.*$",
+    r"^(?:menu|search)\s+(?:menu|search|close).*$",
+)
+
+COOKIE = _rx(
+    r"\bcookies?\b.{0,200}\b(?:consent|accept|agree|browsing|experience|use\s+of|policy|settings|preferences)\b",
+    r"\b(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b",
+    r"^(?:accept|reject|allow|manage)(?:\s+all)?(?:\s+cookies)?$",
+    r"^(?:cookie|privacy)\s+(?:settings|preferences|consent)$",
+    r"^(?:i\s+)?(?:agree|accept|got\s+it|ok,?\s+got\s+it)\s*!?$",
+    r"\bgdpr\b",
+)
+
+AD = _rx(
+    r"^(?:advertisement|advertisements|advertising|advert|ad|ads|sponsored|sponsored\s+content|"
+    r"paid\s+content|promoted(?:\s+content)?|partner\s+content|story\s+continues\s+below(?:\s+advertisement)?|"
+    r"article\s+continues\s+below(?:\s+advertisement)?|continue\s+reading\s+below|scroll\s+to\s+continue"
+    r"(?:\s+with\s+content)?|ad\s+feedback|report\s+(?:this\s+)?ad|skip\s+ad|"
+    r"content\s+continues\s+below)\s*[:\-–—]?$",
+    r"^-+\s*advertisement\s*-+$",
+)
+
+CREDIT = _rx(
+    r"^(?:photo|image|picture|video|illustration|graphic|source|credit|photograph|photography)s?"
+    r"(?:\s+credits?)?\s*(?::|by)\s*.{0,120}$",
+    r"^\(?(?:photo|image)\s+(?:by|courtesy\s+of|via)\b.{0,120}$",
+    r"^(?:getty\s+images|shutterstock|ap\s+photo|reuters|afp|epa|istock(?:photo)?)\b.{0,80}$",
+    r"^.{0,80}/\s*(?:getty\s+images|shutterstock|ap|reuters|afp|epa|istock)\s*\)?$",
+)
+
+RELATED_HEADER = _rx(
+    r"^(?:related|related\s+(?:articles?|stories|posts?|content|news|coverage|reading|topics|links|videos?))\s*[:.]?$",
+    r"^(?:read|see|watch)\s+(?:more|also|next)\b.{0,80}$",
+    r"^(?:also\s+read|also\s+on|also\s+see|see\s+also|more\s+reading|further\s+reading)\b.{0,80}$",
+    r"^more\s+(?:from|in|on|stories|articles|news|like\s+this|to\s+explore)\b.{0,60}$",
+    r"^(?:you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)|"
+    r"recommended(?:\s+for\s+you|\s+stories|\s+reading)?|most\s+(?:popular|read|viewed|shared|commented)"
+    r"(?:\s+\w+){0,2}|trending(?:\s+\w+){0,2}|popular(?:\s+\w+){0,2}|top\s+stories|editor'?s\s+picks?|"
+    r"what\s+to\s+read\s+next|up\s+next|recent\s+posts?|latest\s+(?:stories|posts|articles|news)|"
+    r"around\s+the\s+web|from\s+the\s+web|sponsored\s+stories|don'?t\s+miss|more\s+news|"
+    r"in\s+case\s+you\s+missed\s+it|keep\s+reading|next\s+article|previous\s+article|"
+    r"(?:next|previous|prev)\s+post|random\s+posts)\s*[:.!]?$",
+)
+
+PROMO = _rx(
+    r"\b(?:sign\s+up|subscribe)\b.{0,80}\b(?:newsletters?|inbox|email|updates|alerts)\b",
+    r"\bnewsletters?\b.{0,80}\b(?:sign\s+up|subscribe|inbox|delivered)\b",
+    r"\b(?:delivered|direct|straight)\s+(?:straight\s+)?to\s+your\s+inbox\b",
+    r"\b(?:support|fund)\s+(?:our|independent)\s+(?:journalism|reporting|work)\b",
+    r"\b(?:become\s+a\s+(?:member|subscriber|patron)|donate\s+(?:now|today))\b",
+    r"\b(?:download|get)\s+(?:our|the)\s+(?:free\s+)?app\b",
+    r"^(?:subscribe|sign\s+up)(?:\s+(?:now|today|here|for\s+free))?\s*[!.]?$",
+    r"^(?:already\s+a\s+subscriber|subscribe\s+to\s+\w+|start\s+your\s+(?:free\s+)?trial)\b.{0,80}$",
+    r"\b(?:bypass\s+the\s+censors)\b",
+    r"\b(?:enter\s+your\s+email|your\s+email\s+address)\b.{0,40}$",
+    r"^get\s+(?:all\s+)?(?:the\s+)?latest\b.{0,60}\b(?:inbox|delivered|email)\b.*$",
+    r"\bunlimited\s+(?:digital\s+)?access\b",
+)
+
+SYNDICATION = _rx(
+    r"\bcontent\s+created\s+by\b.{0,80}\bavailable\b",
+    r"\bavailable\s+without\s+charge\b",
+    r"\b(?:re)?publish(?:ed|ing)?\s+(?:this|our)\s+(?:article|story|content)\b.{0,80}\b(?:licen[cs]e|permission|free)\b",
+    r"\blicensing\s+opportunities\b",
+    r"\b(?:this|the)\s+(?:article|story|post|piece)\s+(?:was|is|has\s+been)\s+(?:originally\s+|first\s+)?"
+    r"(?:published|republished|reprinted|syndicated|reproduced|appeared)\b.{0,60}\b(?:on|in|by|with|from|at)\b",
+    r"\b(?:reprinted|republished|reproduced)\s+(?:here\s+)?with\s+(?:the\s+)?permission\b",
+    r"\boriginally\s+(?:published|appeared)\s+(?:on|in|at)\b",
+    r"\bcreative\s+commons\b.{0,80}\blicen[cs]e\b",
+    r"\b(?:distributed|syndicated)\s+by\b.{0,60}$",
+    r"^(?:source|via)\s*:\s*.{0,80}$",
+)
+
+DISCLAIMER = _rx(
+    r"\bviews\s+(?:and\s+opinions\s+)?expressed\b.{0,120}\b(?:do\s+not|don'?t|are\s+(?:those|solely))\b",
+    r"\bdo(?:es)?\s+not\s+(?:necessarily\s+)?reflect\s+the\s+(?:views|opinions?|position|policy)\b",
+    r"\b(?:not|does\s+not\s+constitute)\s+(?:financial|investment|medical|legal|professional)\s+advice\b",
+    r"\bfor\s+(?:general\s+)?informational\s+purposes\s+only\b",
+    r"^disclaimers?\s*:?",
+    r"\b(?:we|the\s+author)\s+may\s+(?:earn|receive)\s+(?:a\s+)?(?:commission|compensation)\b",
+    r"\baffiliate\s+(?:links?|commission)\b",
+    r"^(?:editor'?s\s+note|disclosure)\s*:",
+)
+
+AUTHOR_BIO = _rx(
+    r"^about\s+the\s+(?:author|writer|contributor)s?\s*:?",
+    r"^(?:[A-Z][\w'’.-]+\s+){1,3}(?:is|was)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,6}"
+    r"(?:journalist|writer|reporter|editor|author|contributor|columnist|correspondent|blogger|analyst|"
+    r"freelancer|producer|photographer|commentator|researcher|fellow|student|professor|novelist|poet)\b",
+    r"^(?:[A-Z][\w'’.-]+\s+){0,3}I\s+am\s+(?:just\s+)?(?:an?|the)\s+\w+",
+    r"\b(?:follow|reach|contact|email)\s+(?:him|her|them)\s+(?:on|at|via)\b",
+    r"^(?:more\s+)?(?:articles|stories|posts)\s+by\s+(?:this\s+)?(?:author|\w+)\s*:?$",
+    r"^(?:view|see)\s+all\s+(?:posts|articles|stories)\s+by\b.{0,60}$",
+)
+
+#: Section names a page puts on its own line near the headline.
+SECTIONS = frozenset(
+    """politics world business economy markets finance money tech technology science health
+    sports sport entertainment culture arts lifestyle life travel food opinion opinions
+    environment climate education media style fashion us u.s. uk europe asia africa
+    national local nation international crime justice law security defense defence
+    military energy autos cars religion books music film movies tv television
+    investigations investigation analysis commentary editorial editorials features
+    weather real estate property science & tech sci-tech""".split()
+) | {"real estate", "science & tech", "us news", "world news", "middle east", "personal finance"}
+
+#: Words that suggest a short line names a publication.
+OUTLET_WORDS = re.compile(
+    r"\b(?:media|news|group|times|post|journal|daily|press|network|magazine|herald|tribune|"
+    r"gazette|chronicle|observer|guardian|telegraph|wire|report|review|insider|today|weekly|"
+    r"broadcasting|radio|tv|television|channel|publishing|publications?|digest|ledger|"
+    r"courier|monitor|dispatch|bulletin|examiner|inquirer|sentinel|star|globe|mail|express|"
+    r"independent|standard|register|record|times-\w+)\b",
+    _I,
+)
+
+#: Lines that name the site in a promo: "Like Blaze News?", "Enjoy X?", "Support X".
+OUTLET_IN_PROMO = re.compile(
+    r"^(?i:like|love|enjoy|enjoying|support)\s+((?:[A-Z][\w&'’.-]*\s?){1,4})\s*\?", re.UNICODE
+)

@@ -1,0 +1,529 @@
+"""The text rules: units -> article (metadata, body blocks, removed blocks).
+
+Decisions, in order:
+
+1. Features of every unit: words, stopword density, closing punctuation,
+   and the phrase family it matches, if any (supporting evidence only).
+2. The comments rule: after a comment/reaction widget header that follows
+   the article's prose, everything is page furniture.
+3. Headline, standfirst and metadata lines near the headline.
+4. The main run of prose: the maximum-sum segment of per-unit scores
+   (prose scores by its length, furniture costs), as in boilerpipe's and
+   jusText's density ideas.
+5. Inside that run, context decides short units (headings before prose,
+   a quotation after a line ending in ``:``, short lines between paragraphs),
+   repetitions and stray artifacts go; outside it everything goes, each
+   with the family name of what it looks like.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tui.core.clean import patterns as P
+from tui.core.clean.meta import (
+    looks_like_outlet,
+    looks_like_section,
+    parse_byline,
+    parse_dateline,
+    short_title,
+)
+from tui.core.clean.stopwords import STOPWORDS
+from tui.core.clean.units import Unit
+from tui.core.model import CAPTION, HEADING, ITEM, PARAGRAPH, QUOTE, Article, Block, Removed
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_END_PUNCT = re.compile(r"[.!?…:;][\"'”’)\]»]*$|[\"”’»]$")
+_SENT_PUNCT = re.compile(r"[.!?…][\"'”’)\]»]*$")
+_CAPTION_TAIL = re.compile(
+    r"\((?:[^()]*\b(?:photo|photograph|image|picture|credit|courtesy|getty|reuters|afp|file|shutterstock)\b[^()]*)\)$",
+    re.I,
+)
+_NORM = re.compile(r"\W+")
+_COUNTER = re.compile(r"^[\d.,]+[kKmM]?(?:\s+[\d.,]+[kKmM]?)+$")
+
+# Weak widget headers: single words that a real subheading may also use.
+_WEAK_HEADER = re.compile(r"^(?:comments?|discussion|conversation|reactions?|your\s+reaction)\s*:?$", re.I)
+
+TAIL_CAP = 1_000_000
+
+
+def _norm(s: str) -> str:
+    return _NORM.sub(" ", s.lower()).strip()
+
+
+def _features(u: Unit) -> None:
+    words = _WORD.findall(u.text)
+    u.words = words
+    u.nw = len(words)
+    if words:
+        u.sw = sum(1 for w in words if w.lower() in STOPWORDS) / len(words)
+    u.ends = bool(_END_PUNCT.search(u.text))
+    # Prose: long enough and either function-word rich or sentence-shaped.
+    u.good = (u.nw >= 10 and u.sw >= 0.2 and (u.ends or u.nw >= 25)) or (u.ends and u.nw >= 15) or (
+        u.nw >= 6 and u.sw >= 0.25 and bool(_SENT_PUNCT.search(u.text))
+    )
+
+
+def _is_artifact(u: Unit) -> bool:
+    letters = sum(1 for c in u.text if c.isalpha())
+    if letters == 0:
+        return True
+    return len(u.text) <= 4 and letters <= 2 and u.text.lower() not in ("i", "a", "ok", "no", "yes")
+
+
+def _family(u: Unit) -> str | None:
+    """The junk family a unit's wording suggests (None if it looks like prose)."""
+    t = u.text
+    short = u.nw <= 12 and len(t) <= 120
+    if short:
+        if P.COMMENTS_HEADER.search(t) or P.COMMENTS_LINE.search(t):
+            return "comments"
+        if P.REACTIONS_HEADER.search(t):
+            return "reactions"
+        if P.AD.search(t):
+            return "advertisement"
+        if P.SHARE_LINE.search(t):
+            return "share-counter"
+        if P.RELATED_HEADER.search(t):
+            return "related"
+        if P.CREDIT.search(t):
+            return "credit"
+        if P.NAV_LINE.search(t):
+            return "navigation"
+    if len(t) <= 600:
+        if P.COOKIE.search(t):
+            return "cookie"
+        if P.SYNDICATION.search(t):
+            return "syndication"
+        if P.DISCLAIMER.search(t):
+            return "disclaimer"
+        if P.PROMO.search(t):
+            return "promo"
+    return None
+
+
+def _score(u: Unit) -> float:
+    if u.label is not None:          # decided already (meta, tail, title)
+        return -6.0
+    if u.fam is not None or u.reason is not None:
+        return -6.0 if u.nw < 12 else -min(u.nw, 40) * 0.5
+    if u.good:
+        return float(min(u.nw, 80))
+    if u.hint == "cap" or _CAPTION_TAIL.search(u.text):
+        return 0.0
+    if u.nw >= 5 and u.ends:
+        return 1.0
+    if u.nw <= 12 and not u.ends:
+        return -2.0
+    return -3.0
+
+
+def _max_segment(scores: list[float]) -> tuple[int, int, float]:
+    best, best_lo, best_hi = 0.0, 0, -1
+    cur, lo = 0.0, 0
+    for i, s in enumerate(scores):
+        if cur <= 0:
+            cur, lo = s, i
+        else:
+            cur += s
+        if cur > best:
+            best, best_lo, best_hi = cur, lo, i
+    return best_lo, best_hi, best
+
+
+def _headline_like(u: Unit) -> bool:
+    if u.nw < 2 or u.nw > 30 or len(u.text) > 250:
+        return False
+    if _SENT_PUNCT.search(u.text) and not u.text.endswith(("?", "!", "?”", "!”", '?"', '!"')):
+        return False
+    if u.fam is not None or parse_dateline(u.text) is not None or parse_byline(u.text):
+        return False
+    return u.text[:1].isupper() or u.text[:1].isdigit() or not u.text[:1].isalpha()
+
+
+_SITE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+(?:[|–—-]|::)\s+(?P<site>[^|–—]{2,40})$")
+
+
+def _split_site(title: str) -> tuple[str, str | None]:
+    m = _SITE_SUFFIX.match(title)
+    if m and len(m.group("site").split()) <= 4:
+        return m.group("title").strip(), m.group("site").strip()
+    return title, None
+
+
+def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | None = None) -> Article:
+    art = Article()
+    n = len(units)
+    for u in units:
+        _features(u)
+        u.fam = _family(u)
+        if u.fam is None and _is_artifact(u):
+            u.reason = "share-counter" if _COUNTER.match(u.text) else "artifact"
+    good_words_before = [0] * (n + 1)
+    for i, u in enumerate(units):
+        good_words_before[i + 1] = good_words_before[i] + (u.nw if u.good and u.fam is None else 0)
+    total_good = good_words_before[n]
+
+    # -- 1. the tail rule: comment / reaction widgets end the article ----
+    tail_at = None
+    for i, u in enumerate(units):
+        if u.fam not in ("comments", "reactions"):
+            continue
+        if good_words_before[i] < 60 or good_words_before[i] < 0.15 * total_good:
+            continue
+        if _WEAK_HEADER.match(u.text):
+            nxt = units[i + 1] if i + 1 < n else None
+            if nxt is not None and nxt.good and nxt.fam is None:
+                u.fam = None  # a subheading named "Reaction", followed by prose
+                continue
+        tail_at = i
+        break
+    if tail_at is not None:
+        fam = units[tail_at].fam or "comments"
+        # Widget furniture just above the header belongs to it ("Subscribe").
+        j = tail_at - 1
+        while j >= 0 and tail_at - j <= 3 and units[j].nw <= 3 and not units[j].good and (
+            units[j].fam in ("navigation", "comments", "share-counter", "reactions") or units[j].reason == "artifact"
+        ):
+            units[j].label, units[j].reason = "junk", fam
+            j -= 1
+        for u in units[tail_at:]:
+            if u.fam in ("comments", "reactions") and u is not units[tail_at]:
+                if P.COMMENTS_HEADER.search(u.text) or P.REACTIONS_HEADER.search(u.text):
+                    fam = u.fam
+            own = None
+            if P.AUTHOR_BIO.search(u.text):
+                own = "author-bio"
+            elif fam == "reactions" and u.text.lower() in P.REACTION_WORDS:
+                own = "reactions"
+            elif u.fam in ("comments", "reactions"):
+                own = u.fam
+            elif u.fam in ("promo", "syndication", "disclaimer", "cookie", "advertisement") and fam != "comments":
+                own = u.fam
+            u.label, u.reason = "junk", own or fam
+
+    # -- 2. headline, standfirst, metadata near the headline -------------
+    scores = [_score(u) for u in units]
+    lo, hi, _ = _max_segment(scores)
+    title_i = None
+    if markdown:
+        for i, u in enumerate(units[: max(lo, 1) + 1]):
+            if u.hint == "h" and u.level == 1:
+                title_i = i
+                break
+    if title_i is None:
+        cands = [i for i in range(min(lo, n)) if units[i].label is None and _headline_like(units[i])]
+        if cands:
+            # Prefer a headline the page repeats (title bar + headline).
+            seen: dict[str, int] = {}
+            title_i = None
+            for i in cands:
+                key = _norm(_split_site(units[i].text)[0])
+                if key in seen:
+                    title_i = seen[key]
+                    break
+                seen[key] = i
+            if title_i is None:
+                # The last headline-like line right before the prose, else the first long one.
+                near = [i for i in cands if lo - i <= 6]
+                title_i = near[-1] if near and units[near[-1]].nw >= 4 else max(cands, key=lambda i: (units[i].nw >= 4, -i))
+        elif lo == 0 and n and units[0].hint != "h" and _headline_like(units[0]) and units[0].nw >= 3 and len(units) > 1 and units[1].good:
+            title_i = 0
+    title_keys: set[str] = set()
+    if title_i is not None:
+        tu = units[title_i]
+        title, site = _split_site(tu.text)
+        art.title = title
+        if site and not markdown:
+            art.outlet = site
+        tu.label, tu.reason = "meta", "title"
+        title_keys = {_norm(tu.text), _norm(title)}
+        _header_meta(units, title_i, art, markdown=markdown)
+
+    # Datelines and bylines anywhere outside the prose are metadata.
+    for i, u in enumerate(units):
+        if u.label is not None or u.nw > 14:
+            continue
+        if _meta_line(u, art, allow_outlet=False):
+            continue
+
+    # -- 3. repetitions ---------------------------------------------------
+    seen_text: set[str] = set(title_keys)
+    for u in units:
+        key = _norm(u.text)
+        if not key:
+            continue
+        if key in seen_text and u.label is None:
+            u.reason = "duplicate"
+        seen_text.add(key)
+
+    # -- 4. the main run of prose -----------------------------------------
+    scores = [_score(u) for u in units]
+    lo, hi, best = _max_segment(scores)
+    if hi >= lo:
+        lo, hi = _extend(scores, lo, hi, best)
+    _decide_region(units, lo, hi)
+
+    # Text that repeats inside a paragraph (pull quotes, captions) goes.
+    body = [u for u in units if u.label in ("p", "h", "q", "cap", "li")]
+    long_norms = [_norm(u.text) for u in body if u.nw >= 12]
+    for u in body:
+        if 3 <= u.nw <= 30 and u.label in ("p", "q", "cap"):
+            key = _norm(u.text)
+            if any(key in other and key != other for other in long_norms):
+                u.label, u.reason = "junk", "duplicate"
+
+    # -- 5. outside the run: name every removed piece --------------------
+    tail_start = tail_at if tail_at is not None else n
+    after_related = False
+    for i, u in enumerate(units):
+        if u.label is not None and u.label != "junk" and u.label != "meta":
+            continue
+        if u.label in ("junk", "meta"):
+            if u.label == "meta":
+                continue
+            continue
+        if i > hi and u.fam == "related":
+            after_related = True
+        reason = u.reason or u.fam
+        if reason is None:
+            if P.AUTHOR_BIO.search(u.text) and i > hi:
+                reason = "author-bio"
+            elif i < lo:
+                reason = "navigation" if not u.good else "related"
+            elif i < tail_start:
+                reason = "related" if (after_related or u.good) else "navigation"
+        u.label, u.reason = "junk", reason or "navigation"
+    # The outlet named by the site's own promo ("Like Blaze News?").
+    if art.outlet is None:
+        for u in units:
+            if u.reason == "promo":
+                m = P.OUTLET_IN_PROMO.match(u.text)
+                if m:
+                    art.outlet = m.group(1).strip()
+                    break
+
+    # -- build -------------------------------------------------------------
+    kinds = {"p": PARAGRAPH, "h": HEADING, "q": QUOTE, "cap": CAPTION, "li": ITEM}
+    for u in units:
+        if u.label in kinds:
+            art.blocks.append(Block(kinds[u.label], u.text, u.start, u.end, u.level if u.label == "h" else 2))
+        elif u.label == "junk":
+            art.removed.append(Removed(u.text, u.reason or "navigation", u.start, u.end))
+        elif u.label == "meta":
+            art.removed.append(Removed(u.text, "metadata", u.start, u.end))
+    if not art.title:
+        first = next((b for b in art.blocks if b.kind in (PARAGRAPH, QUOTE, ITEM)), None)
+        if first is None and art.blocks:
+            first = art.blocks[0]
+        if first is not None:
+            art.title = short_title(first.text)
+    return art
+
+
+def _extend(scores: list[float], lo: int, hi: int, best: float) -> tuple[int, int]:
+    """Take in neighbouring prose runs that are large compared with the gap."""
+    n = len(scores)
+    changed = True
+    while changed:
+        changed = False
+        # to the right
+        acc, gain, j = 0.0, 0.0, hi + 1
+        while j < n:
+            acc += scores[j]
+            if acc < -30:
+                break
+            if acc > 8 and acc > gain:
+                gain = acc
+                new_hi = j
+                changed = True
+            j += 1
+        if changed:
+            hi = new_hi
+        # to the left
+        acc, gain, j = 0.0, 0.0, lo - 1
+        left = False
+        while j >= 0:
+            acc += scores[j]
+            if acc < -30:
+                break
+            if acc > 8 and acc > gain:
+                gain = acc
+                new_lo = j
+                left = True
+            j -= 1
+        if left:
+            lo = new_lo
+            changed = True
+    return lo, hi
+
+
+def _meta_line(u: Unit, art: Article, *, allow_outlet: bool) -> bool:
+    t = u.text
+    if u.nw <= 14:
+        d = parse_dateline(t)
+        if d is not None:
+            iso, _ = d
+            if art.dateline is None:
+                art.dateline = t
+                art.published = iso
+            u.label, u.reason = "meta", "metadata"
+            return True
+        name = parse_byline(t)
+        if name:
+            if art.author is None:
+                art.author = name
+                rest = t[t.find(name) + len(name):].lstrip(" |,·•-–—")
+                if rest and art.dateline is None:
+                    d = parse_dateline(rest)
+                    if d is not None:
+                        art.dateline, art.published = rest, d[0]
+            u.label, u.reason = "meta", "metadata"
+            return True
+    if allow_outlet and u.nw <= 5:
+        if looks_like_section(t):
+            if art.section is None:
+                art.section = t.strip(" :»›>|")
+            u.label, u.reason = "meta", "metadata"
+            return True
+        if looks_like_outlet(t):
+            if art.outlet is None:
+                art.outlet = t
+            u.label, u.reason = "meta", "metadata"
+            return True
+    return False
+
+
+def _header_meta(units: list[Unit], title_i: int, art: Article, *, markdown: bool) -> None:
+    """Standfirst and metadata lines right after the headline."""
+    n = len(units)
+    dek_done = False
+    i = title_i + 1
+    steps = 0
+    while i < n and steps < 10:
+        u = units[i]
+        steps += 1
+        if u.label is not None:
+            i += 1
+            continue
+        if markdown and " · " in u.text and _meta_from_line(u, art):
+            i += 1
+            continue
+        if _meta_line(u, art, allow_outlet=True):
+            dek_done = True if u.nw > 5 else dek_done
+            i += 1
+            continue
+        if u.fam is not None or u.reason is not None or u.nw <= 2:
+            i += 1
+            continue
+        if not dek_done and (u.hint == "cap" or (u.good or u.nw >= 8)) and art.dek is None:
+            nxt = next((v for v in units[i + 1: i + 4] if v.label is None and v.fam is None), None)
+            no_stop = not _SENT_PUNCT.search(u.text)
+            next_meta = nxt is not None and nxt.nw <= 14 and (
+                parse_dateline(nxt.text) is not None or parse_byline(nxt.text) is not None
+            )
+            if (markdown and u.hint == "cap") or (not markdown and u.hint != "cap" and (no_stop or next_meta) and u.nw <= 60):
+                art.dek = u.text
+                u.label, u.reason = "meta", "dek"
+                dek_done = True
+                i += 1
+                continue
+        break
+
+
+def _meta_from_line(u: Unit, art: Article) -> bool:
+    """Parse the ``outlet · By author · date · section`` line we render."""
+    parts = [p.strip() for p in u.text.split(" · ") if p.strip()]
+    if not parts or len(parts) > 4 or any(len(p) > 80 for p in parts):
+        return False
+    found: dict[str, str | None] = {}
+    for k, p in enumerate(parts):
+        if p.startswith("By ") and "author" not in found:
+            found["author"] = p[3:]
+        elif "date" not in found and parse_dateline(p) is not None:
+            found["date"] = p
+        elif k == len(parts) - 1 and "section" not in found and k > 0:
+            found["section"] = p
+        elif "outlet" not in found and k == 0:
+            found["outlet"] = p
+        else:
+            return False
+    art.author = found.get("author", art.author)
+    art.outlet = found.get("outlet", art.outlet)
+    art.section = found.get("section", art.section)
+    if "date" in found:
+        art.dateline = found["date"]
+        art.published = parse_dateline(found["date"])[0]  # type: ignore[index]
+    u.label, u.reason = "meta", "metadata"
+    return True
+
+
+def _decide_region(units: list[Unit], lo: int, hi: int) -> None:
+    """Keep, shape or drop each unit of the main run."""
+    region = [u for u in units[lo: hi + 1] if u.label is None]
+    cand: list[Unit] = []
+    for u in region:
+        if u.fam is not None or u.reason is not None:
+            # Widgets and prose-shaped notices are judged by their wording.
+            u.label, u.reason = "junk", u.reason or u.fam
+        else:
+            cand.append(u)
+    n_prose = sum(1 for u in cand if u.good)
+    prose_seen = 0
+    # Pass 1: prose.
+    for k, u in enumerate(cand):
+        if not u.good:
+            continue
+        prose_seen += 1
+        if n_prose - prose_seen < 2 and P.AUTHOR_BIO.search(u.text):
+            u.label, u.reason = "junk", "author-bio"
+            continue
+        prev = cand[k - 1] if k > 0 else None
+        if u.hint in ("h", "q", "li", "cap"):
+            u.label = u.hint
+        elif prev is not None and prev.text.endswith(":") and prev.nw >= 3 and not u.text.endswith(":"):
+            u.label = "q"
+        else:
+            u.label = "cap" if _CAPTION_TAIL.search(u.text) else "p"
+
+    def kept(v: Unit | None) -> bool:
+        return v is not None and v.label in ("p", "q", "li", "cap")
+
+    # Pass 2: short sentence-like units next to prose (repeat to spread).
+    for _ in range(2):
+        for k, u in enumerate(cand):
+            if u.label is not None:
+                continue
+            prev = cand[k - 1] if k > 0 else None
+            nxt = cand[k + 1] if k + 1 < len(cand) else None
+            if u.hint in ("q", "li", "cap"):
+                u.label = u.hint
+            elif _CAPTION_TAIL.search(u.text):
+                u.label = "cap"
+            elif u.ends and u.nw >= 2 and (kept(prev) or kept(nxt)) and not _headingish(u):
+                if prev is not None and prev.text.endswith(":") and kept(prev) and u.nw >= 3 and u.text[-1:] != ":":
+                    u.label = "q"
+                else:
+                    u.label = "p"
+    # Pass 3: headings before prose; other short lines between paragraphs.
+    for k, u in enumerate(cand):
+        if u.label is not None:
+            continue
+        prev = cand[k - 1] if k > 0 else None
+        nxt = cand[k + 1] if k + 1 < len(cand) else None
+        if u.hint == "h" or (_headingish(u) and nxt is not None and (nxt.good or (kept(nxt) and nxt.nw >= 5))):
+            u.label = "h"
+        elif kept(prev) and kept(nxt) and prev.good and nxt.good:
+            u.label = "p"
+        else:
+            u.label, u.reason = "junk", "navigation"
+
+
+def _headingish(u: Unit) -> bool:
+    return (
+        1 <= u.nw <= 15
+        and not _SENT_PUNCT.search(u.text)
+        and not u.text.endswith((":", ";", ","))
+        and (u.text[:1].isupper() or u.text[:1].isdigit())
+    )

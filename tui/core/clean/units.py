@@ -1,0 +1,139 @@
+"""Splitting decoded text into *units*: the candidate blocks the cleaner judges.
+
+Plain text: one unit per non-blank line (hard-wrapped prose is re-joined).
+Markdown: one unit per block (paragraph, heading, quote, list item).
+The same line-level markers (``#``, ``>``, ``-``, ``*caption*``) are read in
+both, so cleaning the cleaned Markdown gives the same blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Invisible characters dropped from text (zero-width, BOM, soft hyphen, bidi marks).
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?$")
+_QUOTE = re.compile(r"^>\s?(.*)$")
+_ITEM = re.compile(r"^(?:[-+•]|\*(?!\S*\*$)|\d{1,3}[.)])\s+(.*)$")
+_CAPTION = re.compile(r"^\*(?!\*)(\S(?:.*\S)?)\*$|^_(?!_)(\S(?:.*\S)?)_$")
+_RULE = re.compile(r"^(?:[-*_]\s*){3,}$")
+_FENCE = re.compile(r"^(?:```|~~~)")
+
+# Inline Markdown: images, links, emphasis, code.
+_IMG = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
+_LINK = re.compile(r"\[([^\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)")
+_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EM = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+@dataclass(slots=True)
+class Unit:
+    text: str
+    start: int
+    end: int
+    #: Structural hint from markers: p, h, q, li, cap.
+    hint: str = "p"
+    level: int = 2
+    # Filled by the cleaner.
+    words: list[str] = field(default_factory=list)
+    nw: int = 0
+    sw: float = 0.0
+    ends: bool = False
+    good: bool = False
+    fam: str | None = None
+    label: str | None = None   # decision: body kinds or "junk"/"meta"
+    reason: str | None = None
+
+
+def normalise_line(s: str) -> str:
+    s = _INVISIBLE.sub("", s)
+    return " ".join(s.split())
+
+
+def strip_inline(s: str) -> str:
+    """Remove inline Markdown markup (links keep their text)."""
+    if not any(c in s for c in "[*_`"):
+        return s
+    for _ in range(4):
+        t = _IMG.sub(lambda m: m.group(1), s)
+        t = _LINK.sub(lambda m: m.group(1), t)
+        t = _BOLD.sub(lambda m: m.group(2), t)
+        t = _EM.sub(lambda m: m.group(1), t)
+        t = _CODE.sub(lambda m: m.group(1), t)
+        t = " ".join(t.split())
+        if t == s:
+            break
+        s = t
+    return s
+
+
+def _line_unit(line: str, i: int) -> Unit | None:
+    s = normalise_line(line)
+    if not s or _RULE.match(s):
+        return None
+    hint, level = "p", 2
+    m = _HEADING.match(s)
+    if m:
+        hint, level, s = "h", len(m.group(1)), m.group(2)
+    else:
+        m = _QUOTE.match(s)
+        if m:
+            hint, s = "q", m.group(1)
+        else:
+            m = _ITEM.match(s)
+            if m:
+                hint, s = "li", m.group(1)
+            else:
+                m = _CAPTION.match(s)
+                if m:
+                    hint, s = "cap", m.group(1) or m.group(2)
+    s = " ".join(strip_inline(s).split())
+    if not s:
+        return None
+    return Unit(s, i, i + 1, hint, level)
+
+
+def _looks_wrapped(lines: list[str]) -> bool:
+    """Hard-wrapped prose: most non-blank lines fill a fixed width."""
+    lens = [len(l) for l in lines if l.strip()]
+    if len(lens) < 8:
+        return False
+    longish = [n for n in lens if n >= 40]
+    if not longish or max(lens) > 100:
+        return False
+    width = max(longish)
+    near = sum(1 for n in longish if n >= width - 25)
+    return near >= 0.6 * len(longish) and len(longish) >= 0.5 * len(lens)
+
+
+def text_units(text: str, *, markdown: bool = False) -> list[Unit]:
+    """Units of *text* (already control-stripped)."""
+    lines = text.split("\n")
+    join_paragraphs = markdown or _looks_wrapped(lines)
+    units: list[Unit] = []
+    cur: Unit | None = None
+    in_fence = False
+    for i, raw in enumerate(lines):
+        if markdown and _FENCE.match(raw.strip()):
+            in_fence = not in_fence
+            cur = None
+            continue
+        u = _line_unit(raw, i)
+        if u is None:
+            cur = None
+            continue
+        if in_fence:
+            u.hint = "p"
+        if (
+            join_paragraphs and cur is not None and u.hint == cur.hint
+            and u.hint in ("p", "q") and cur.start == units[-1].start
+        ):
+            cur.text = cur.text + " " + u.text
+            cur.end = i + 1
+            continue
+        units.append(u)
+        cur = u if u.hint in ("p", "q") else None
+    return units
