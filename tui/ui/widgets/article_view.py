@@ -120,10 +120,10 @@ def _wrap_cells(text: str, start: int, stop: int, width: int, out: list[tuple[in
         last_space = -1
         while i < stop:
             ch = text[i]
-            w = get_character_cell_size(ch)
+            w = get_character_cell_size(ch) or (1 if ch <= "\x1f" or "\x7f" <= ch <= "\x9f" else 0)
             if cells + w > width:
                 break
-            if ch == " ":
+            if ch == " " or ch == "\t":
                 last_space = i
             cells += w
             i += 1
@@ -147,6 +147,14 @@ def _wrap_cells(text: str, start: int, stop: int, width: int, out: list[tuple[in
             pos += 1
 
 
+def _single_cells(text: str) -> bool:
+    """True when every character of *text* takes exactly one cell."""
+    if text.isascii():
+        return "\t" not in text
+    size = get_character_cell_size
+    return all(size(c) == 1 for c in set(text))
+
+
 def wrap_spans(text: str, width: int) -> list[tuple[int, int]]:
     """Wrap *text* to *width* cells; return ``(start, end)`` char ranges.
 
@@ -157,8 +165,7 @@ def wrap_spans(text: str, width: int) -> list[tuple[int, int]]:
     """
     width = max(1, width)
     out: list[tuple[int, int]] = []
-    ascii_only = text.isascii() or cell_len(text) == len(text)
-    wrap = _wrap_ascii if ascii_only else _wrap_cells
+    wrap = _wrap_ascii if _single_cells(text) else _wrap_cells
     pos = 0
     n = len(text)
     while True:
@@ -645,7 +652,7 @@ class ArticleView(ScrollView, can_focus=True):
         line = self._lines[y]
         role, idx, a, b, prefix = line
         src = self._source(line)
-        text = src[a:b] if role != R_RLABEL else src
+        text = src if role in (R_RLABEL, R_EMPTY) else src[a:b]
         if _CONTROL.search(text):
             text = _CONTROL.sub(" ", text)
         n = len(text)

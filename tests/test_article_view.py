@@ -1,0 +1,495 @@
+"""The reading pane widget (tui/ui/widgets/article_view.py), driven by Pilot
+in a tiny app that mounts only the widget."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from textual.app import App, ComposeResult
+from textual.geometry import Offset
+from textual.selection import Selection
+
+from tui.core.model import Article, Block, Removed
+from tui.ui.widgets import article_view as av
+from tui.ui.widgets.article_view import ArticleView, Highlight, sentence_spans, wrap_spans
+
+LOREM = (
+    "Reporters filed the story late on Tuesday, after the council met behind closed doors. "
+    "The budget vote was delayed twice. Residents waited outside in the rain for hours."
+)
+
+
+def small_article() -> Article:
+    blocks = [
+        Block("paragraph", "Opening paragraph with [red]x[/red] literal markup. " + LOREM, 1, 2),
+        Block("heading", "What happened next", 3, 4),
+        Block("paragraph", LOREM + " " + LOREM, 4, 5),
+        Block("quote", "We will not be rushed, the mayor said. " * 3, 6, 7),
+        Block("item", "A first list item that is long enough to wrap onto a second line of the column.", 8, 9),
+        Block("item", "Second item", 9, 10),
+        Block("caption", "A photo caption.", 10, 11),
+        Block("paragraph", "Closing words. Short one! Last?", 13, 14),
+    ]
+    return Article(
+        title="[@click=app.quit]Quit now[/]",
+        dek="An italic dek line",
+        outlet="The Daily",
+        author="Ann Writer",
+        published="2024-11-18T13:28",
+        blocks=blocks,
+        removed=[
+            Removed("Share on Facebook · Tweet", "share-counter", 2, 3),
+            Removed("42 comments. Log in to reply.", "comments", 11, 13),
+        ],
+    )
+
+
+def big_article(paragraphs: int = 4000, seed: int = 7) -> Article:
+    rnd = random.Random(seed)
+    words = "the of and reader archive river council budget night quiet window morning report".split()
+    blocks = []
+    for i in range(paragraphs):
+        if i % 50 == 0:
+            blocks.append(Block("heading", f"Part {i // 50}", i, i + 1))
+        else:
+            n = rnd.randint(25, 60)
+            blocks.append(Block("paragraph", " ".join(rnd.choice(words) for _ in range(n)).capitalize() + ".", i, i + 1))
+    return Article(title="A very long report", blocks=blocks)
+
+
+class CountingView(ArticleView):
+    """Counts render_line calls (only for the tests)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.render_line_calls = 0
+
+    def render_line(self, y: int):
+        self.render_line_calls += 1
+        return super().render_line(y)
+
+
+class ViewApp(App):
+    def __init__(self, article: Article | None, **load_kw) -> None:
+        super().__init__()
+        self.article = article
+        self.load_kw = load_kw
+        self.moves: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield CountingView()
+
+    def on_mount(self) -> None:
+        view = self.query_one(ArticleView)
+        view.load(self.article, **self.load_kw)
+        view.focus()
+
+    def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
+        self.moves.append(message.index)
+
+
+def screen_lines(view: ArticleView) -> list[str]:
+    return ["".join(seg.text for seg in view.render_line(y)) for y in range(view.scrollable_content_region.height)]
+
+
+def styled_chars(view: ArticleView, style) -> str:
+    """Characters of article text on screen whose style includes *style*'s bgcolor, in order."""
+    out = []
+    for y in range(view.scrollable_content_region.height):
+        for seg in view.render_line(y):
+            meta = seg.style.meta if seg.style else {}
+            if "offset" in meta and meta["offset"][0] >= 0 and seg.style.bgcolor == style.bgcolor:
+                out.append(seg.text)
+    return "".join(out).strip()
+
+
+def line_of(view: ArticleView, needle: str) -> int:
+    for y, (role, idx, a, b, _) in enumerate(view._lines):
+        if needle in view._source(view._lines[y])[a:b]:
+            return y
+    raise AssertionError(needle)
+
+
+def sync(fn):
+    """Run an async test with asyncio (no async pytest plugin needed)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(fn(*args, **kwargs))
+
+    return wrapper
+
+
+# ----------------------------------------------------------------------
+
+
+@sync
+async def test_renders_title_meta_dek_and_body_literally():
+    app = ViewApp(small_article())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        text = "\n".join(screen_lines(view))
+        assert "[@click=app.quit]Quit now[/]" in text
+        assert "The Daily · By Ann Writer · 2024-11-18 13:28" in text and "min read" in text
+        assert "An italic dek line" in text
+        assert "Opening paragraph with [red]x[/red] literal markup." in text
+        assert "What happened next" in text
+        assert "▌ We will not be rushed" in text
+        assert "• A first list item" in text
+        assert len(view.children) == 0
+        # Comfortable width: no text line is wider than the text column.
+        assert all(b - a <= av.MAX_TEXT_WIDTH for _, _, a, b, _ in view._lines)
+        # Styles: the title is bold, the dek italic.
+        title_y = line_of(view, "Quit now")
+        segs = [s for s in view.render_line(title_y) if "Quit" in s.text]
+        assert segs and segs[0].style.bold
+        dek_y = line_of(view, "italic dek")
+        assert any(s.style.italic for s in view.render_line(dek_y) if "dek" in s.text)
+
+
+@sync
+async def test_cursor_moves_with_j_k_arrows_and_posts_messages():
+    app = ViewApp(small_article())
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        assert view.cursor == 0
+        await pilot.press("j", "j", "down")
+        assert view.cursor == 3
+        await pilot.press("k", "up")
+        assert view.cursor == 1
+        await pilot.pause()
+        assert app.moves[-3:] == [3, 2, 1]
+        assert view.cursor_span() == list(view.article.block_spans())[1]
+        # The bar marks exactly the cursor block's lines.
+        lines = screen_lines(view)
+        bar_col = view._col_left
+        bar_lines = [y for y, s in enumerate(lines) if s[bar_col] == "┃"]
+        first, end = view._block_first[1], view._block_end[1]
+        assert bar_lines == list(range(first, end))
+        await pilot.press("k", "k", "k")
+        assert view.cursor == 0
+        await pilot.press("G")
+        assert view.cursor == len(view.article.blocks) - 1
+        await pilot.press("g")
+        assert view.cursor == 0 and view.scroll_offset.y == 0
+
+
+@sync
+async def test_cursor_keeps_in_view_and_paging_moves_cursor_to_first_visible_block():
+    app = ViewApp(big_article(300))
+    async with app.run_test(size=(80, 20)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        for _ in range(12):
+            await pilot.press("j")
+        await pilot.pause()
+        top, h = int(view.scroll_offset.y), view.scrollable_content_region.height
+        assert top > 0
+        assert top <= view._block_first[view.cursor] and view._block_end[view.cursor] <= top + h
+        await pilot.press("space")
+        await pilot.pause()
+        top2 = int(view.scroll_offset.y)
+        assert top2 > top
+        first_visible = min(i for i in range(view.block_count) if view._block_first[i] >= top2)
+        assert view.cursor == first_visible
+        await pilot.press("b")
+        await pilot.pause()
+        assert int(view.scroll_offset.y) < top2
+        await pilot.press("G")
+        await pilot.pause()
+        assert view.cursor == view.block_count - 1
+        assert int(view.scroll_offset.y) == view.max_scroll_y
+
+
+@sync
+async def test_click_moves_cursor():
+    app = ViewApp(small_article())
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        y = line_of(view, "Second item")
+        await pilot.click(ArticleView, offset=(view._col_left + 6, y))
+        await pilot.pause()
+        assert view.cursor == 5
+
+
+@sync
+async def test_highlights_style_exact_character_ranges():
+    art = small_article()
+    text = art.text()
+    app = ViewApp(art)
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        # A range crossing a block boundary: end of block 0 into the heading.
+        start = text.index("in the rain")
+        end = text.index("happened") + len("happened")
+        view.set_highlights([Highlight(start, end, "yellow", note=True, key=1)])
+        await pilot.pause()
+        st = view._styles()
+        got = styled_chars(view, st["yellow"])
+        expected = text[start:end].replace("\n\n", "")
+        assert got.replace(" ", "") == expected.replace(" ", "")
+        assert got.startswith("in the rain") and got.endswith("What happened")
+        # The note marker sits in the margin of the highlight's first line only.
+        marker_col = view._col_left + 1
+        lines = screen_lines(view)
+        markers = [y for y, s in enumerate(lines) if s[marker_col] == "✎"]
+        assert markers == [line_of(view, "in the rain")]
+        # Search hits: a different style, and replacing highlights clears the old ones.
+        s2 = text.index("mayor")
+        view.set_highlights([Highlight(s2, s2 + 5, "search")])
+        await pilot.pause()
+        assert styled_chars(view, st["search"]) == "mayor"
+        assert styled_chars(view, st["yellow"]) == ""
+
+
+@sync
+async def test_flash_block_is_brief(monkeypatch):
+    monkeypatch.setattr(av, "FLASH_SECONDS", 0.2)
+    app = ViewApp(small_article())
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        view.flash_block(2)
+        await pilot.pause()
+        flash = view._styles()["flash"]
+        y = view._block_first[2]
+        assert any(s.style.bgcolor == flash.bgcolor for s in view.render_line(y) if s.text.strip())
+        await pilot.pause(0.5)
+        assert not any(s.style and s.style.bgcolor == flash.bgcolor for s in view.render_line(y))
+
+
+@sync
+async def test_removed_text_toggles_in_place_and_cursor_skips_it():
+    art = small_article()
+    app = ViewApp(art)
+    async with app.run_test(size=(100, 50)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        assert "comments" not in "\n".join(screen_lines(view))
+        await pilot.press("r")
+        await pilot.pause()
+        assert view.show_removed
+        lines = screen_lines(view)
+        joined = "\n".join(lines)
+        assert "removed · comments" in joined and "42 comments. Log in to reply." in joined
+        assert "removed · share-counter" in joined
+        # In place: the comments (source lines 11-13) sit between the caption and the last paragraph.
+        assert line_of(view, "A photo caption") < line_of(view, "42 comments") < line_of(view, "Closing words")
+        assert line_of(view, "Opening paragraph") < line_of(view, "Share on Facebook") < line_of(view, "What happened")
+        # Dimmed.
+        y = line_of(view, "42 comments")
+        seg = [s for s in view.render_line(y) if "comments" in s.text][0]
+        assert seg.style == view._styles()["base"] + view._styles()["removed"] + seg.style.__class__.from_meta(seg.style.meta)
+        # The cursor skips removed text.
+        view.cursor = 6
+        await pilot.press("j")
+        assert view.cursor == 7
+        # Offsets unchanged: a highlight still lands on the same words.
+        text = art.text()
+        s = text.index("Closing")
+        view.set_highlights([Highlight(s, s + 7, "green")])
+        await pilot.pause()
+        assert styled_chars(view, view._styles()["green"]) == "Closing"
+        await pilot.press("r")
+        await pilot.pause()
+        assert "comments" not in "\n".join(screen_lines(view))
+
+
+@sync
+async def test_load_none_shows_placeholder():
+    app = ViewApp(None)
+    async with app.run_test(size=(80, 20)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        assert "No article open" in "\n".join(screen_lines(view))
+        await pilot.press("j", "space", "G", "r")
+        assert view.cursor == 0 and view.selected_span() is None
+        view.load(small_article())
+        await pilot.pause()
+        assert "Quit now" in "\n".join(screen_lines(view))
+        view.load(None)
+        await pilot.pause()
+        assert "No article open" in "\n".join(screen_lines(view))
+
+
+@sync
+async def test_load_restores_cursor_and_scroll():
+    art = big_article(400)
+    app = ViewApp(art, cursor=120, scroll_y=300)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        assert view.cursor == 120
+        assert view.scroll_offset.y == 300
+        view.scroll_to_block(200)
+        await pilot.pause()
+        assert view._block_first[200] - 2 == int(view.scroll_offset.y)
+
+
+@sync
+async def test_resize_relayouts_and_keeps_cursor_block_on_screen():
+    app = ViewApp(big_article(300))
+    async with app.run_test(size=(120, 30)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        for _ in range(20):
+            await pilot.press("j")
+        await pilot.pause()
+        wide_layouts = view.layouts
+        await pilot.resize_terminal(50, 30)
+        await pilot.pause()
+        assert view.layouts > wide_layouts
+        top, h = int(view.scroll_offset.y), view.scrollable_content_region.height
+        assert top <= view._block_first[view.cursor] < top + h
+        assert all(len(line.rstrip()) <= 50 for line in screen_lines(view))
+
+
+@pytest.mark.parametrize("width", [60, 120])
+@sync
+async def test_large_article_paints_first_screen_without_mounting_blocks(width):
+    """Issue 6: a ~1 MB article shows its first screen virtually."""
+    art = big_article(4000)
+    assert len(art.text()) > 900_000
+    app = ViewApp(None)
+    async with app.run_test(size=(width, 40)) as pilot:
+        view = app.query_one(CountingView)
+        await pilot.pause()
+        view.render_line_calls = 0
+        view.lines_rendered = 0
+        view.load(art)
+        await pilot.pause()
+        height = view.scrollable_content_region.height
+        assert len(view.children) == 0
+        assert len(view._lines) > 10 * height
+        # Only the visible lines were rendered (a repaint or two at most).
+        assert 0 < view.lines_rendered <= height
+        assert view.render_line_calls <= 3 * height
+        lines = screen_lines(view)
+        assert any("A very long report" in s for s in lines)
+        first_words = art.blocks[1].text[:30]
+        assert any(first_words in s for s in lines)
+        # A page down renders about one more page, not the document.
+        before = view.lines_rendered
+        await pilot.press("space")
+        await pilot.pause()
+        assert view.lines_rendered - before <= height + 2
+        # The end is reachable and correct.
+        await pilot.press("G")
+        await pilot.pause()
+        assert any(art.blocks[-1].text[-20:] in s for s in screen_lines(view))
+
+
+@sync
+async def test_selection_maps_to_text_offsets():
+    art = small_article()
+    text = art.text()
+    app = ViewApp(art)
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        # Programmatic: from "budget" on one line to "mayor" on another.
+        y1, y2 = line_of(view, "The budget vote"), line_of(view, "the mayor said")
+        _, b1, a1, _, _ = view._lines[y1]
+        x1 = view._source(view._lines[y1])[a1:].index("The budget vote")
+        s = art.text().index("The budget vote", list(art.block_spans())[b1][0] + a1)
+        e = text.index("mayor") + len("mayor")
+        x2 = view._source(view._lines[y2])[view._lines[y2][2]:view._lines[y2][3]].index("mayor") + 5
+        app.screen.selections = {view: Selection(Offset(x1, y1), Offset(x2, y2))}
+        await pilot.pause()
+        assert view.selected_span() == (s, e)
+        assert view.get_selection(view.text_selection)[0] == text[s:e]
+        # Selected characters are painted with the selection style.
+        sel_style = view._styles()["selection"]
+        assert styled_chars(view, sel_style).startswith("The budget vote")
+        # Starting in the margin or on the title snaps to text boundaries.
+        app.screen.selections = {view: Selection(Offset(-3, 1), Offset(x2, y2))}
+        assert view.selected_span() == (0, e)
+        app.screen.selections = {view: Selection(None, None)}
+        assert view.selected_span() == (0, len(text))
+        app.screen.selections = {}
+        assert view.selected_span() is None
+
+
+@sync
+async def test_mouse_drag_selects_exact_span():
+    art = small_article()
+    text = art.text()
+    app = ViewApp(art)
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        y = line_of(view, "Opening paragraph")
+        line = view._lines[y]
+        shown = view._source(line)[line[2]:line[3]]
+        x0 = view._col_left + av.MARGIN + shown.index("paragraph")
+        await pilot.mouse_down(ArticleView, offset=(x0, y))
+        await pilot.hover(ArticleView, offset=(x0 + 4, y))
+        await pilot.hover(ArticleView, offset=(x0 + len("paragraph") - 1, y))
+        await pilot.mouse_up(ArticleView, offset=(x0 + len("paragraph") - 1, y))
+        await pilot.pause()
+        span = view.selected_span()
+        assert span is not None
+        assert text[span[0]:span[1]] == "paragraph"
+        assert view.cursor == 0  # a drag is not a click
+
+
+def test_wrap_spans_basic():
+    t = "one two three four five six"
+    spans = wrap_spans(t, 9)
+    assert [t[a:b] for a, b in spans] == ["one two", "three", "four five", "six"]
+    assert wrap_spans("", 10) == [(0, 0)]
+    assert [("abcdefghij")[a:b] for a, b in wrap_spans("abcdefghij", 4)] == ["abcd", "efgh", "ij"]
+    cjk = "日本語のテキスト"
+    assert [cjk[a:b] for a, b in wrap_spans(cjk, 6)] == ["日本語", "のテキ", "スト"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab cd\nxyz  éü日本—’")), max_size=300),
+    st.integers(min_value=2, max_value=40),
+)
+def test_wrap_spans_properties(text, width):
+    from rich.cells import cell_len
+
+    spans = wrap_spans(text, width)
+    prev_end = 0
+    for a, b in spans:
+        assert prev_end <= a <= b <= len(text)
+        assert cell_len(text[a:b]) <= width
+        # Only whitespace is dropped between lines.
+        assert text[prev_end:a].strip() == ""
+        prev_end = b
+    assert text[prev_end:].strip() == ""
+    # Nothing but whitespace is lost.
+    assert "".join(text[a:b] for a, b in spans).replace(" ", "") == text.replace(" ", "").replace("\n", "")
+
+
+def test_sentence_spans():
+    t = "Mr. Smith went to Washington. He said: “No!” Then he left… The end"
+    got = [t[a:b] for a, b in sentence_spans(t)]
+    assert got == ["Mr. Smith went to Washington.", "He said: “No!”", "Then he left…", "The end"]
+    assert sentence_spans("") == []
+    assert [("  One. Two.  ")[a:b] for a, b in sentence_spans("  One. Two.  ")] == ["One.", "Two."]
+
+
+@sync
+async def test_sentence_spans_of_block_are_text_offsets():
+    art = small_article()
+    text = art.text()
+    app = ViewApp(art)
+    async with app.run_test(size=(100, 40)):
+        view = app.query_one(ArticleView)
+        spans = view.sentence_spans(7)
+        assert [text[a:b] for a, b in spans] == ["Closing words.", "Short one!", "Last?"]
+        assert view.block_at(spans[1][0]) == 7
+        start, end = list(art.block_spans())[2]
+        assert view.block_at(start) == 2 and view.block_at(end) == 2 and view.block_at(end + 1) == 3
