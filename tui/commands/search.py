@@ -1,0 +1,125 @@
+"""``copydesk search QUERY [--passages] [--limit N] [--format text|json] [PATH ...] [--home DIR]``
+
+Searches article titles (with outlet and author), or with ``--passages``
+every paragraph, typo-tolerant and word-aware. Default library: the bundled
+articles. Small inputs (up to :data:`DIRECT_LIMIT` files, no ``--home``)
+are cleaned directly; bigger ones, or any with ``--home``, go through the
+library database (indexing new and changed files first, like
+``copydesk index``).
+
+``--format json`` prints one JSON object per result per line, best first:
+``path``, ``title``, ``score`` (0-100), ``outlet``, and for passages
+``paragraph`` (block index) and ``passage`` (its text).
+
+Exit status: 0 with results, 1 when nothing matched, 2 for a usage mistake.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from tui.cli import UsageError
+
+DIRECT_LIMIT = 300
+
+
+def _roots(paths: list[str]) -> list[Path]:
+    from tui.core.library import bundled_data_dir
+
+    if not paths:
+        return [bundled_data_dir()]
+    roots = []
+    for p in paths:
+        path = Path(p).expanduser()
+        if not path.exists():
+            raise UsageError(f"{p}: no such file or directory")
+        roots.append(path)
+    return roots
+
+
+def _printable(s: str | None) -> str:
+    from tui.core.textio import strip_controls
+
+    return strip_controls(s or "").replace("\n", " ").replace("\t", " ")
+
+
+def build_index(roots: list[Path], home: str | None):
+    """A SearchIndex over the articles under *roots*."""
+    from tui.core.library import iter_article_files
+    from tui.core.search import SearchIndex
+
+    skipped: list[tuple[str, str]] = []
+    files = list(iter_article_files(roots, skipped))
+    if not files:
+        raise UsageError("no readable articles (.txt, .md, .html) in "
+                         + ", ".join(str(r) for r in roots))
+    if home is None and len(files) <= DIRECT_LIMIT:
+        from tui.core.clean import clean_file
+        from tui.core.model import ArticleError
+
+        items = []
+        for f in files:
+            try:
+                items.append((str(f), clean_file(f)))
+            except ArticleError as e:
+                print(f"copydesk: skipped {_printable(str(f))}: {_printable(e.reason)}", file=sys.stderr)
+        return SearchIndex.from_articles(items)
+    from tui.core.db import Database, DatabaseError
+    from tui.core.library import Library
+    from tui.core.search import docs_from_db
+
+    try:
+        db = Database.open(home)
+    except DatabaseError as e:
+        raise UsageError(str(e)) from e
+    try:
+        lib = Library(db, roots)
+        if not db.read_only:
+            lib.scan()
+        paths = [e.path for e in lib.entries() if e.ok]
+        return SearchIndex.build(docs_from_db(db, paths), db_path=str(db.path))
+    finally:
+        db.close()
+
+
+def run(args) -> int:
+    query = " ".join(_printable(args.query).split())
+    if not query:
+        raise UsageError("empty search query")
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    from tui.core.search import query_words
+
+    if not query_words(query):
+        raise UsageError(f"nothing to search for in {query!r} (no words or numbers)")
+    ix = build_index(_roots(args.paths), args.home)
+    out = sys.stdout
+    if args.passages:
+        hits = ix.search_passages(query, limit=args.limit, prefix_last=False)
+        for h in hits:
+            if args.format == "json":
+                out.write(json.dumps({"path": h.path, "title": h.title, "outlet": h.outlet,
+                                      "score": h.score, "paragraph": h.paragraph,
+                                      "passage": h.passage}, ensure_ascii=False) + "\n")
+            else:
+                snippet, _ = h.snippet(200)
+                src = _printable(h.title) + (f" — {_printable(h.outlet)}" if h.outlet else "")
+                out.write(f"{h.score:5.1f}  {_printable(h.path)} ¶{h.paragraph}  {src}\n"
+                          f"       {_printable(snippet)}\n")
+    else:
+        hits = ix.search_titles(query, limit=args.limit)
+        for h in hits:
+            if args.format == "json":
+                out.write(json.dumps({"path": h.path, "title": h.title, "outlet": h.outlet,
+                                      "author": h.author, "score": h.score},
+                                     ensure_ascii=False) + "\n")
+            else:
+                meta = " · ".join(_printable(x) for x in (h.outlet, h.author) if x)
+                out.write(f"{h.score:5.1f}  {_printable(h.title)}" + (f"  ({meta})" if meta else "")
+                          + f"\n       {_printable(h.path)}\n")
+    if not hits:
+        print(f"copydesk: no matches for {query!r}", file=sys.stderr)
+        return 1
+    return 0

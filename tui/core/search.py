@@ -1,0 +1,860 @@
+"""Search: titles, passages, and the same passage in other sources.
+
+Pure core (no textual). Heavy: imports numpy and rapidfuzz at module level,
+so the app imports this module only in its search worker, never at start-up.
+
+How it works
+------------
+Text is split into word tokens, folded (lower case, accents removed, digit
+group commas dropped) and reduced by a light stemmer (``prepares``,
+``prepared``, ``preparing`` -> ``prepar``), giving the *terms*.
+
+A :class:`TermIndex` maps terms to the units containing them (compressed
+sparse rows in numpy arrays: one int32 per term occurrence-in-unit) and
+keeps a padded-bigram index of its vocabulary for typo-tolerant look-up:
+a query word finds the vocabulary terms equal to it, starting with it (as
+you type) or within 1-2 edits (OSA distance, verified with rapidfuzz on the
+few candidates the bigram count lets through).
+
+:class:`SearchIndex` holds two term indexes over a library: one over titles
+(plus outlet and author, weighted lower) with one unit per article, one over
+body blocks with one unit per block. Scores are idf-weighted sums of the best
+match for each query word; a unit must match every content word of a one- or
+two-word query and all but one of a longer one, which keeps results precise
+(fzf matches most of a library for any short query). Passage candidates are
+re-ranked on their text by how close together the matched words are.
+
+:meth:`SearchIndex.same_passage` ranks the blocks of *other* articles that say
+the same thing as a given block: candidates share rare terms (numbers
+included), and are scored by idf-weighted overlap (Dice and containment) and
+rapidfuzz's ``token_set_ratio``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Iterator, Protocol, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Levenshtein
+
+from tui.core.model import Article
+
+# -- tokens and terms ------------------------------------------------------
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?|[^\W\d_]+", re.UNICODE)
+_NUM_SUFFIX = re.compile(r"(?<=\d)(?:st|nd|rd|th|s)$")
+
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had
+has have having he her here hers herself him himself his how i if in into is it its itself just
+me more most my myself no nor not now of off on once only or other our ours ourselves out over
+own same she should so some such than that the their theirs them themselves then there these
+they this those through to too under until up very was we were what when where which while who
+whom why will with would you your yours yourself yourselves s t d ll m re ve also said says
+""".split())
+
+_SUFFIXES = ("ings", "ing", "edly", "ed", "ies", "es", "s", "ly", "e")
+
+
+@lru_cache(maxsize=1 << 17)
+def fold(token: str) -> str:
+    """Lower case, accents removed, digit-group commas dropped."""
+    t = token.lower()
+    if not t.isascii():
+        t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    if t[:1].isdigit():
+        t = _NUM_SUFFIX.sub("", t.replace(",", ""))
+    return t
+
+
+@lru_cache(maxsize=1 << 17)
+def stem(word: str) -> str:
+    """A light, consistent English stemmer for folded words."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for suf in _SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            word = word[: -len(suf)]
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+def term_of(token: str) -> str:
+    return stem(fold(token))
+
+
+def tokens(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, term)`` for every word token of *text*."""
+    for m in _TOKEN.finditer(text):
+        yield m.start(), m.end(), term_of(m.group())
+
+
+def query_words(query: str) -> list[str]:
+    """The folded words of a query, in order."""
+    return [fold(m.group()) for m in _TOKEN.finditer(query)]
+
+
+def is_stop(word: str) -> bool:
+    return word in STOPWORDS
+
+
+# -- a term index -------------------------------------------------------------
+
+_PAD = "\x02"
+
+
+def _bigrams(term: str) -> set[str]:
+    t = _PAD + term + _PAD
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
+def _max_edits(word: str) -> int:
+    if word[:1].isdigit() or len(word) < 4:
+        return 0
+    return 1 if len(word) <= 7 else 2
+
+
+@dataclass(slots=True)
+class Match:
+    """A vocabulary term matched by a query word."""
+
+    term: int
+    sim: float  # 1.0 exact, < 1 for prefix or typo matches
+
+
+class TermIndex:
+    """Terms -> units (CSR postings) with a typo-tolerant vocabulary."""
+
+    def __init__(self, unit_terms: Sequence[Sequence[int]] | None = None):
+        self.terms: list[str] = []
+        self.term_id: dict[str, int] = {}
+        self.n_units = 0
+        self.df = np.zeros(0, np.int32)
+        self.offsets = np.zeros(1, np.int64)
+        self.postings = np.zeros(0, np.int32)
+        self.unit_len = np.zeros(0, np.float32)
+        self.unit_weight = np.zeros(0, np.float32)
+        self.unit_terms = np.zeros(0, np.int32)
+        self._sorted: list[str] = []
+        self._sorted_ids = np.zeros(0, np.int32)
+        self._term_len = np.zeros(0, np.int16)
+        self._gram_offsets = np.zeros(1, np.int64)
+        self._gram_terms = np.zeros(0, np.int32)
+        self._gram_id: dict[str, int] = {}
+        self._terms_arr = np.zeros(0, object)
+        self.stop_ids: set[int] = set()
+
+    # -- building ------------------------------------------------------------
+
+    class Builder:
+        def __init__(self, drop_stopwords: bool):
+            self.term_id: dict[str, int] = {}
+            self.terms: list[str] = []
+            self.unit_terms: list[int] = []
+            self.unit_counts: list[int] = []
+            self.unit_len: list[int] = []
+            self.drop = drop_stopwords
+            self._raw: dict[str, int] = {}
+
+        def add(self, text: str) -> None:
+            """Add one unit (its distinct terms)."""
+            raw = self._raw
+            ids = set()
+            n = 0
+            for tok in _TOKEN.findall(text):
+                n += 1
+                tid = raw.get(tok)
+                if tid is None:
+                    t = term_of(tok)
+                    tid = self.term_id.get(t)
+                    if tid is None:
+                        tid = self.term_id[t] = len(self.terms)
+                        self.terms.append(t)
+                    raw[tok] = tid
+                ids.add(tid)
+            self.unit_terms.extend(ids)
+            self.unit_counts.append(len(ids))
+            self.unit_len.append(n)
+
+        def build(self) -> "TermIndex":
+            ix = TermIndex()
+            ix.terms = self.terms
+            ix.term_id = self.term_id
+            n_terms = len(self.terms)
+            ix.n_units = len(self.unit_counts)
+            tids = np.asarray(self.unit_terms, dtype=np.int32)
+            units = np.repeat(np.arange(ix.n_units, dtype=np.int32),
+                              np.asarray(self.unit_counts, dtype=np.int64))
+            ix.stop_ids = {self.term_id[w] for w in STOPWORDS if w in self.term_id}
+            if self.drop and ix.stop_ids:
+                keep = ~np.isin(tids, np.fromiter(ix.stop_ids, np.int32))
+                df_all = np.bincount(tids, minlength=n_terms).astype(np.int32)
+                tids, units = tids[keep], units[keep]
+            else:
+                df_all = None
+            order = np.argsort(tids, kind="stable")
+            ix.postings = units[order]
+            counts = np.bincount(tids, minlength=n_terms)
+            ix.offsets = np.zeros(n_terms + 1, np.int64)
+            np.cumsum(counts, out=ix.offsets[1:])
+            ix.df = (df_all if df_all is not None else counts).astype(np.int32)
+            ix.unit_len = np.asarray(self.unit_len, dtype=np.float32)
+            # Sum of the idf of each unit's distinct indexed terms (for overlap scores).
+            n = max(ix.n_units, 1)
+            idf = np.log1p((n - ix.df + 0.5) / (ix.df + 0.5)).astype(np.float32)
+            ix.unit_weight = np.bincount(ix.postings, weights=idf[tids[order]],
+                                         minlength=ix.n_units).astype(np.float32)
+            ix.unit_terms = np.bincount(ix.postings, minlength=ix.n_units).astype(np.int32)
+            ix._build_vocab()
+            self.unit_terms = []
+            self._raw = {}
+            return ix
+
+    def _build_vocab(self) -> None:
+        order = sorted(range(len(self.terms)), key=self.terms.__getitem__)
+        self._sorted = [self.terms[i] for i in order]
+        self._sorted_ids = np.asarray(order, dtype=np.int32)
+        self._term_len = np.fromiter((len(t) for t in self.terms), np.int16, len(self.terms))
+        self._terms_arr = np.asarray(self.terms + [""], dtype=object)[:-1]
+        gram_id: dict[str, int] = {}
+        g_terms: list[int] = []
+        g_grams: list[int] = []
+        for tid, t in enumerate(self.terms):
+            if t[:1].isdigit() or len(t) < 3:
+                continue
+            for g in _bigrams(t):
+                gid = gram_id.get(g)
+                if gid is None:
+                    gid = gram_id[g] = len(gram_id)
+                g_grams.append(gid)
+                g_terms.append(tid)
+        grams = np.asarray(g_grams, dtype=np.int32)
+        terms = np.asarray(g_terms, dtype=np.int32)
+        order_g = np.argsort(grams, kind="stable")
+        self._gram_terms = terms[order_g]
+        self._gram_offsets = np.zeros(len(gram_id) + 1, np.int64)
+        np.cumsum(np.bincount(grams, minlength=len(gram_id)), out=self._gram_offsets[1:])
+        self._gram_id = gram_id
+
+    # -- looking up ------------------------------------------------------------
+
+    def units_of(self, tid: int) -> np.ndarray:
+        return self.postings[self.offsets[tid]:self.offsets[tid + 1]]
+
+    def idf(self, tid: int) -> float:
+        df = int(self.df[tid])
+        return math.log(1 + (self.n_units - df + 0.5) / (df + 0.5))
+
+    def nbytes(self) -> int:
+        arrays = (self.df, self.offsets, self.postings, self.unit_len, self.unit_weight,
+                  self.unit_terms, self._sorted_ids,
+                  self._term_len, self._gram_offsets, self._gram_terms)
+        strings = sum(49 + len(t) for t in self.terms) * 2  # terms + sorted copy (approx.)
+        return sum(a.nbytes for a in arrays) + strings + len(self.terms) * 8 * 3
+
+    def match(self, word: str, *, prefix: bool = False, min_prefix: int = 3,
+              max_prefix_terms: int = 64) -> list[Match]:
+        """Vocabulary terms matching the folded query *word*."""
+        s = stem(word)
+        found: dict[int, float] = {}
+        tid = self.term_id.get(s)
+        if tid is not None:
+            found[tid] = 1.0
+        if word != s and (tid := self.term_id.get(word)) is not None:
+            found[tid] = 1.0
+        if prefix and len(word) >= min_prefix:
+            import bisect
+
+            lo = bisect.bisect_left(self._sorted, word)
+            hi = bisect.bisect_left(self._sorted, word + "\uffff", lo)
+            if hi > lo:
+                ids = self._sorted_ids[lo:hi]
+                if len(ids) > max_prefix_terms:
+                    ids = ids[np.argsort(-self.df[ids], kind="stable")[:max_prefix_terms]]
+                for t in ids.tolist():
+                    if t not in found:
+                        found[t] = 0.7 + 0.25 * len(word) / max(len(word), len(self.terms[t]))
+        k = _max_edits(s)
+        if k:
+            for t, d in self._fuzzy(s, k):
+                if t not in found:
+                    found[t] = 0.85 - 0.15 * d
+        return [Match(t, v) for t, v in found.items()]
+
+    def _fuzzy(self, s: str, k: int) -> list[tuple[int, int]]:
+        grams = [self._gram_id[g] for g in _bigrams(s) if g in self._gram_id]
+        need = max(1, len(_bigrams(s)) - 2 * k)
+        if len(grams) < need:
+            return []
+        parts = [self._gram_terms[self._gram_offsets[g]:self._gram_offsets[g + 1]] for g in grams]
+        cand = np.concatenate(parts)
+        counts = np.bincount(cand, minlength=len(self.terms))
+        ids = np.flatnonzero(counts >= need)
+        if not len(ids):
+            return []
+        ids = ids[np.abs(self._term_len[ids] - len(s)) <= k]
+        if not len(ids):
+            return []
+        words = self._terms_arr[ids].tolist()
+        dist = process.cdist([s], words, scorer=OSA.distance, score_cutoff=k, dtype=np.int32)[0]
+        ok = np.flatnonzero(dist <= k)
+        return [(int(ids[i]), int(dist[i])) for i in ok if dist[i] > 0]
+
+
+# -- documents and text ---------------------------------------------------------
+
+@dataclass(slots=True)
+class Doc:
+    """One article as the search index sees it."""
+
+    path: str
+    title: str
+    outlet: str | None = None
+    author: str | None = None
+    paragraphs: Sequence[str] = ()
+    #: Database id (for fetching paragraph texts from SQLite), if any.
+    article_id: int | None = None
+
+
+def doc_from_article(path: str, art: Article) -> Doc:
+    return Doc(path=str(path), title=art.title or "", outlet=art.outlet, author=art.author,
+               paragraphs=[b.text for b in art.blocks])
+
+
+class TextStore(Protocol):
+    def text(self, unit: int) -> str: ...
+
+
+class ListStore:
+    """Block texts kept in memory (small libraries)."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def add(self, text: str) -> None:
+        self.texts.append(text)
+
+    def text(self, unit: int) -> str:
+        return self.texts[unit]
+
+
+class SqliteStore:
+    """Block texts read on demand from the library database's ``paragraphs``."""
+
+    def __init__(self, db_path: str) -> None:
+        self.db_path = str(db_path)
+        self._conn: sqlite3.Connection | None = None
+        self.keys: list[tuple[int, int]] = []
+
+    def add(self, article_id: int, idx: int) -> None:
+        self.keys.append((article_id, idx))
+
+    def text(self, unit: int) -> str:
+        if self._conn is None:
+            self._conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True,
+                                         check_same_thread=False, timeout=10)
+        aid, idx = self.keys[unit]
+        row = self._conn.execute("SELECT text FROM paragraphs WHERE article_id = ? AND idx = ?",
+                                 (aid, idx)).fetchone()
+        return row[0] if row else ""
+
+
+def docs_from_db(db, paths: Iterable[str] | None = None) -> list[Doc]:
+    """Docs for the indexed articles (status ok) in a library database,
+    restricted to *paths* when given. Paragraph texts are not loaded: build
+    with ``SearchIndex.build(docs, db_path=db.path)``."""
+    wanted = set(map(str, paths)) if paths is not None else None
+    docs: dict[int, Doc] = {}
+    counts: dict[int, int] = {}
+    for r in db.execute("SELECT id, path, title, outlet, author FROM articles "
+                        "WHERE status = 'ok' ORDER BY path"):
+        if wanted is None or r[1] in wanted:
+            docs[r[0]] = Doc(path=r[1], title=r[2] or "", outlet=r[3], author=r[4], article_id=r[0])
+    for aid, n in db.execute("SELECT article_id, COUNT(*) FROM paragraphs GROUP BY article_id"):
+        counts[aid] = n
+    for aid, d in docs.items():
+        d.paragraphs = _Lazy(counts.get(aid, 0))
+    return list(docs.values())
+
+
+class _Lazy(Sequence[str]):
+    """Placeholder paragraph list: only its length is known up front."""
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i):  # pragma: no cover - never read
+        raise IndexError(i)
+
+
+# -- results ----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class TitleHit:
+    path: str
+    title: str
+    outlet: str | None
+    author: str | None
+    score: float
+    #: Character indices of the title that matched the query (for highlighting).
+    positions: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PassageHit:
+    path: str
+    title: str
+    outlet: str | None
+    paragraph: int       # block index in the article
+    score: float
+    passage: str         # the block's full text
+    #: ``(start, end)`` of matched words in ``passage``.
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def snippet(self, width: int = 160) -> tuple[str, tuple[tuple[int, int], ...]]:
+        """A window of the passage around the matches, and the spans in it."""
+        return make_snippet(self.passage, self.spans, width)
+
+
+def make_snippet(text: str, spans: Sequence[tuple[int, int]], width: int = 160
+                 ) -> tuple[str, tuple[tuple[int, int], ...]]:
+    if len(text) <= width:
+        return text, tuple(spans)
+    first = spans[0][0] if spans else 0
+    start = max(0, first - width // 4)
+    if start:
+        sp = text.rfind(" ", 0, start)
+        start = sp + 1 if sp >= 0 and start - sp < 20 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        sp = text.rfind(" ", start, end)
+        end = sp if sp > start + width // 2 else end
+    pre = "…" if start else ""
+    post = "…" if end < len(text) else ""
+    shift = len(pre) - start
+    out = tuple((a + shift, b + shift) for a, b in spans if a >= start and b <= end)
+    return pre + text[start:end] + post, out
+
+
+# -- the library index --------------------------------------------------------------
+
+META_WEIGHT = 0.7
+RERANK = 200
+
+
+class SearchIndex:
+    """Title and passage indexes over a library of :class:`Doc`."""
+
+    def __init__(self) -> None:
+        self.docs: list[Doc] = []
+        self.path_doc: dict[str, int] = {}
+        self.titles: TermIndex = TermIndex()
+        self.meta: TermIndex = TermIndex()
+        self.body: TermIndex = TermIndex()
+        self.unit_doc = np.zeros(0, np.int32)
+        self.unit_idx = np.zeros(0, np.int32)
+        self.doc_first = np.zeros(1, np.int64)
+        self.store: TextStore = ListStore()
+
+    # -- building --------------------------------------------------------------
+
+    @classmethod
+    def build(cls, docs: Iterable[Doc], *, db_path: str | None = None) -> "SearchIndex":
+        """Index *docs*. With *db_path*, paragraph texts are read from that
+        database's ``paragraphs`` table (docs from :func:`docs_from_db`)."""
+        ix = cls()
+        tb = TermIndex.Builder(drop_stopwords=False)
+        mb = TermIndex.Builder(drop_stopwords=False)
+        bb = TermIndex.Builder(drop_stopwords=True)
+        unit_doc: list[int] = []
+        unit_idx: list[int] = []
+        first = [0]
+        if db_path is not None:
+            store: ListStore | SqliteStore = SqliteStore(db_path)
+            conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        else:
+            store = ListStore()
+            conn = None
+        for di, d in enumerate(docs):
+            ix.docs.append(d)
+            ix.path_doc[d.path] = di
+            tb.add(d.title)
+            mb.add(" ".join(x for x in (d.outlet, d.author) if x))
+            if conn is not None and d.article_id is not None:
+                rows = conn.execute("SELECT idx, text FROM paragraphs WHERE article_id = ? ORDER BY idx",
+                                    (d.article_id,)).fetchall()
+                for idx, text in rows:
+                    bb.add(text)
+                    store.add(d.article_id, idx)  # type: ignore[call-arg]
+                    unit_doc.append(di)
+                    unit_idx.append(idx)
+            else:
+                for idx, text in enumerate(d.paragraphs):
+                    bb.add(text)
+                    store.add(text)  # type: ignore[call-arg]
+                    unit_doc.append(di)
+                    unit_idx.append(idx)
+            first.append(len(unit_doc))
+        if conn is not None:
+            conn.close()
+        ix.titles, ix.meta, ix.body = tb.build(), mb.build(), bb.build()
+        ix.unit_doc = np.asarray(unit_doc, dtype=np.int32)
+        ix.unit_idx = np.asarray(unit_idx, dtype=np.int32)
+        ix.doc_first = np.asarray(first, dtype=np.int64)
+        ix.store = store
+        return ix
+
+    @classmethod
+    def from_articles(cls, items: Iterable[tuple[str, Article]]) -> "SearchIndex":
+        return cls.build(doc_from_article(p, a) for p, a in items)
+
+    def nbytes(self) -> int:
+        """Approximate memory held by the index (excluding paragraph texts)."""
+        extra = self.unit_doc.nbytes + self.unit_idx.nbytes + self.doc_first.nbytes
+        docs = sum(200 + len(d.title) + len(d.path) for d in self.docs)
+        return self.titles.nbytes() + self.meta.nbytes() + self.body.nbytes() + extra + docs
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    # -- titles ----------------------------------------------------------------
+
+    def search_titles(self, query: str, limit: int = 20) -> list[TitleHit]:
+        """Articles ranked by fuzzy match of *query* on title, outlet, author."""
+        words = query_words(query)
+        if not words or not self.docs:
+            return []
+        n = len(self.docs)
+        total = np.zeros(n, np.float32)
+        hits = np.zeros(n, np.int16)
+        title_hit = np.zeros(n, np.float32)
+        content = [w for w in words if not is_stop(w)]
+        only_stop = not content
+        need = _need(len(content) or len(words))
+        max_total = 0.0
+        for w in words:
+            ms = self.titles.match(w, prefix=True, min_prefix=2)
+            mm = self.meta.match(w, prefix=True, min_prefix=2)
+            best = np.zeros(n, np.float32)
+            wmax = 0.0
+            for m in ms:
+                v = m.sim * self.titles.idf(m.term)
+                u = self.titles.units_of(m.term)
+                best[u] = np.maximum(best[u], v)
+                wmax = max(wmax, self.titles.idf(m.term))
+            tb = best.copy()
+            for m in mm:
+                v = META_WEIGHT * m.sim * self.meta.idf(m.term)
+                u = self.meta.units_of(m.term)
+                best[u] = np.maximum(best[u], v)
+                wmax = max(wmax, self.meta.idf(m.term))
+            wmax = max(_norm(ms, self.titles.idf), META_WEIGHT * _norm(mm, self.meta.idf))
+            if not wmax:
+                wmax = math.log(1 + n)
+            if is_stop(w) and not only_stop:
+                best *= 0.3
+                wmax *= 0.3
+            else:
+                hits += best > 0
+            total += best
+            title_hit += tb
+            max_total += wmax
+        cand = np.flatnonzero(hits >= need)
+        if not len(cand):
+            return []
+        score = total[cand] / max_total
+        # Prefer titles (over outlet/author-only matches) and short, dense titles.
+        tlen = self.titles.unit_len[cand]
+        score = score * (0.85 + 0.15 * (title_hit[cand] > 0)) * (1.0 - 0.004 * np.minimum(tlen, 25))
+        top = _top(score, limit * 3)
+        out = []
+        for i in top:
+            di = int(cand[i])
+            d = self.docs[di]
+            pos = title_positions(d.title, words)
+            out.append(TitleHit(d.path, d.title, d.outlet, d.author,
+                                round(float(min(1.0, score[i])) * 100, 1), pos))
+        out.sort(key=lambda h: -h.score)
+        return out[:limit]
+
+    # -- passages ----------------------------------------------------------------
+
+    def search_passages(self, query: str, limit: int = 20, *, path: str | None = None,
+                        prefix_last: bool = True) -> list[PassageHit]:
+        """Blocks ranked by a word-aware, typo-tolerant match of *query*.
+        With *path*, only that article's blocks (in score order)."""
+        words = query_words(query)
+        content = [w for w in words if not is_stop(w)]
+        if not content or not len(self.unit_doc):
+            return []
+        body = self.body
+        if path is not None:
+            di = self.path_doc.get(str(path))
+            if di is None:
+                return []
+            lo, hi = int(self.doc_first[di]), int(self.doc_first[di + 1])
+        else:
+            lo, hi = 0, body.n_units
+        n = hi - lo
+        total = np.zeros(n, np.float32)
+        hits = np.zeros(n, np.int16)
+        max_total = 0.0
+        matched: list[set[int]] = []
+        for j, w in enumerate(content):
+            ms = body.match(w, prefix=prefix_last and j == len(content) - 1 and query[-1:].isalnum(),
+                            min_prefix=4, max_prefix_terms=32)
+            matched.append({m.term for m in ms})
+            best = np.zeros(n, np.float32)
+            wmax = 0.0
+            for m in ms:
+                u = body.units_of(m.term)
+                if path is not None:
+                    u = u[(u >= lo) & (u < hi)] - lo
+                idf = body.idf(m.term)
+                best[u] = np.maximum(best[u], m.sim * idf)
+                wmax = max(wmax, idf)
+            hits += best > 0
+            total += best
+            max_total += _norm(ms, body.idf) or 1.0
+        cand = np.flatnonzero(hits >= _need(len(content)))
+        if not len(cand):
+            return []
+        # BM25-like length normalisation, then re-rank the best on the text.
+        ln = body.unit_len[cand + lo]
+        avg = float(body.unit_len.mean()) or 1.0
+        pre = total[cand] / max_total * (1.25 / (1.0 + 0.25 * ln / avg))
+        top = cand[_top(pre, RERANK if path is None else len(cand))]
+        out = []
+        for u in top.tolist():
+            unit = u + lo
+            text = self.store.text(unit)
+            spans, prox = _spans_and_proximity(text, matched, body)
+            score = float(total[u]) / max_total * prox
+            di = int(self.unit_doc[unit])
+            d = self.docs[di]
+            out.append(PassageHit(d.path, d.title, d.outlet, int(self.unit_idx[unit]),
+                                  round(min(1.0, score) * 100, 1), text, spans))
+        out.sort(key=lambda h: (-h.score, h.path, h.paragraph))
+        return out if path is not None and limit <= 0 else out[:limit]
+
+    def hits_in(self, path: str, query: str) -> list[PassageHit]:
+        """All hits of *query* in one article, in reading order (for n/N)."""
+        hits = self.search_passages(query, limit=0, path=path, prefix_last=False)
+        return sorted(hits, key=lambda h: h.paragraph)
+
+    # -- same passage ---------------------------------------------------------------
+
+    def passage_text(self, path: str, paragraph: int) -> str | None:
+        unit = self.unit_of(path, paragraph)
+        return None if unit is None else self.store.text(unit)
+
+    def unit_of(self, path: str, paragraph: int) -> int | None:
+        di = self.path_doc.get(str(path))
+        if di is None:
+            return None
+        lo, hi = int(self.doc_first[di]), int(self.doc_first[di + 1])
+        idx = self.unit_idx[lo:hi]
+        at = np.flatnonzero(idx == paragraph)
+        return int(lo + at[0]) if len(at) else None
+
+    def same_passage(self, path: str, paragraph: int, limit: int = 10, *,
+                     min_score: float = 30.0, text: str | None = None) -> list[PassageHit]:
+        """Blocks of other articles saying the same as block *paragraph* of
+        *path* (or as *text*), best first, scored 0-100."""
+        if text is None:
+            text = self.passage_text(path, paragraph)
+            if text is None:
+                return []
+        body = self.body
+        src_terms = _content_terms(text)
+        ids = {body.term_id[t] for t in src_terms if t in body.term_id}
+        ids -= body.stop_ids
+        if len(ids) < 3:
+            return []
+        w = {t: body.idf(t) for t in ids}
+        acc = np.zeros(body.n_units, np.float32)
+        for t, idf in w.items():
+            acc[body.units_of(t)] += idf
+        di = self.path_doc.get(str(path))
+        if di is not None:
+            acc[int(self.doc_first[di]):int(self.doc_first[di + 1])] = 0
+        wa = sum(w.values())
+        cand = np.flatnonzero(acc)
+        if not len(cand):
+            return []
+        # Cheap overlap scores for every unit sharing a term, then the best
+        # hundred are scored on their text.
+        shared = acc[cand]
+        wb = body.unit_weight[cand]
+        approx = 0.6 * (2 * shared / (wa + wb)) + 0.4 * shared / np.minimum(wa, wb) \
+            * np.minimum(1.0, body.unit_terms[cand] / 8.0)
+        keep = approx >= 0.12
+        cand, approx = cand[keep], approx[keep]
+        cand = cand[_top(approx, 100)]
+        src_low = text.lower()
+        src_set = set(src_terms)
+        src_nums = {t for t in src_set if t[:1].isdigit()}
+        out = []
+        for u in cand.tolist():
+            other = self.store.text(u)
+            o_terms = set(_content_terms(other))
+            o_ids = {body.term_id[t] for t in o_terms if t in body.term_id} - body.stop_ids
+            if len(o_ids) < 3:
+                continue
+            wb_u = float(body.unit_weight[u])
+            sh = sum(w[t] for t in ids & o_ids)
+            dice = 2 * sh / (wa + wb_u)
+            contain = sh / min(wa, wb_u) * min(1.0, len(o_ids) / 8.0, len(ids) / 8.0)
+            tsr = fuzz.token_set_ratio(src_low, other.lower()) / 100
+            score = 0.4 * dice + 0.3 * contain + 0.3 * tsr
+            o_nums = {t for t in o_terms if t[:1].isdigit()}
+            if src_nums and o_nums:
+                score += 0.08 if src_nums & o_nums else -0.05
+            score = round(min(1.0, score) * 100, 1)
+            if score < min_score:
+                continue
+            d = self.docs[int(self.unit_doc[u])]
+            spans = tuple(_shared_spans(other, src_set))
+            out.append(PassageHit(d.path, d.title, d.outlet, int(self.unit_idx[u]), score, other, spans))
+        out.sort(key=lambda h: (-h.score, h.path, h.paragraph))
+        return out[:limit]
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+def _norm(ms: list[Match], idf) -> float:
+    """The best possible score of one query word: the idf of its exact
+    match if it has one, else of its best (prefix or typo) match."""
+    exact = [idf(m.term) for m in ms if m.sim == 1.0]
+    if exact:
+        return max(exact)
+    return max((idf(m.term) for m in ms), default=0.0)
+
+
+def _need(n_content: int) -> int:
+    """How many of the content words a result must match."""
+    if n_content <= 2:
+        return n_content
+    if n_content <= 4:
+        return n_content - 1
+    return math.ceil(0.75 * n_content)
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest scores, best first (ties in index order)."""
+    if k <= 0 or len(scores) == 0:
+        return np.zeros(0, np.int64)
+    if len(scores) > k:
+        part = np.argpartition(-scores, k - 1)[:k]
+    else:
+        part = np.arange(len(scores))
+    return part[np.lexsort((part, -scores[part]))]
+
+
+def _content_terms(text: str) -> list[str]:
+    return [t for _, _, t in tokens(text) if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
+
+
+def _shared_spans(text: str, terms: set[str]) -> Iterator[tuple[int, int]]:
+    for a, b, t in tokens(text):
+        if t in terms:
+            yield a, b
+
+
+def _spans_and_proximity(text: str, matched: list[set[int]], index: TermIndex
+                         ) -> tuple[tuple[tuple[int, int], ...], float]:
+    """Spans of the words of *text* that matched a query word, and a
+    proximity factor in [0.6, 1]: 1 when the matched words are adjacent."""
+    spans: list[tuple[int, int]] = []
+    where: list[tuple[int, int]] = []  # (token position, query word)
+    term_id = index.term_id
+    for pos, m in enumerate(_TOKEN.finditer(text)):
+        tid = term_id.get(term_of(m.group()))
+        if tid is None:
+            continue
+        for j, s in enumerate(matched):
+            if tid in s:
+                spans.append((m.start(), m.end()))
+                where.append((pos, j))
+                break
+    need = len({j for _, j in where})
+    if need <= 1:
+        return tuple(spans), 0.85 if need else 0.6
+    # Smallest window of tokens holding every matched query word.
+    best = None
+    count: dict[int, int] = {}
+    left = have = 0
+    for right in range(len(where)):
+        j = where[right][1]
+        count[j] = count.get(j, 0) + 1
+        if count[j] == 1:
+            have += 1
+        while have == need:
+            width = where[right][0] - where[left][0] + 1
+            best = width if best is None else min(best, width)
+            lj = where[left][1]
+            count[lj] -= 1
+            if count[lj] == 0:
+                have -= 1
+            left += 1
+    slack = (best or need) - need
+    return tuple(spans), 0.7 + 0.3 / (1.0 + slack / 4.0)
+
+
+def title_positions(title: str, words: Sequence[str]) -> tuple[int, ...]:
+    """Character indices of *title* matching the query *words*: for each
+    title word that best matches a query word (exact, prefix or a typo), the
+    characters it shares with that query word, via an edit alignment."""
+    pos: set[int] = set()
+    tw = [(m.start(), m.end(), fold(m.group())) for m in _TOKEN.finditer(title)]
+    used: set[int] = set()
+    for w in words:
+        best = None
+        for k, (a, b, f) in enumerate(tw):
+            if k in used:
+                continue
+            s = _word_sim(w, f)
+            if s > 0 and (best is None or s > best[0]):
+                best = (s, k)
+        if best is None:
+            continue
+        k = best[1]
+        used.add(k)
+        a, b, f = tw[k]
+        if len(f) != b - a:  # folding changed the length: highlight the word
+            pos.update(range(a, b))
+            continue
+        for op in Levenshtein.opcodes(w, f):
+            if op.tag == "equal":
+                pos.update(range(a + op.dest_start, a + op.dest_end))
+    return tuple(sorted(pos))
+
+
+def _word_sim(q: str, word: str) -> float:
+    """How well the folded query word *q* matches the folded title *word*."""
+    if q == word or stem(q) == stem(word):
+        return 1.0
+    if len(q) >= 2 and word.startswith(q):
+        return 0.7 + 0.25 * len(q) / len(word)
+    k = _max_edits(stem(q))
+    if k:
+        d = OSA.distance(stem(q), stem(word), score_cutoff=k)
+        if d <= k:
+            return 0.85 - 0.15 * d
+        if len(q) >= 4 and OSA.distance(q, word[: len(q)], score_cutoff=1) <= 1:
+            return 0.5  # a typo in a prefix being typed
+    return 0.0
+
