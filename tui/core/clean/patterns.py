@@ -35,7 +35,12 @@ COMMENTS_HEADER = _rx(
     r"^discussion\s*(?:\(\d+\))?$",
     r"^(?:sort|order)(?:ed)?\s+by\s*:?\s*(?:newest|oldest|best|top|popular)",
     r"\bdisqus\b",
+    r"^(?:deixe|deja|lascia|laisser|laissez|schreibe|hinterlasse)\s+(?:uma?|una?|un|einen)\s+"
+    r"(?:resposta|respuesta|risposta|réponse|coment[aá]rio|comentario|commento|commentaire|kommentar|antwort)\b.{0,40}$",
+    r"^\d*\s*(?:coment[aá]rios?|comentarios?|commentaires?|commenti|kommentare?|komentar|komentarze|reacties)\s*(?:\(\d+\))?\s*:?$",
     r"^reader\s+comments?$",
+    r"^(?:top|most|best|highest|recent|latest|featured)(?:\s+(?:rated|voted|recent|popular|liked))?\s+comments?\s*:?$",
+    r"^comments?\s+(?:are\s+closed|for\s+this\s+(?:thread|article|post)|policy)\b.{0,60}$",
     r"^conversation\s*(?:\(\d+\))?$",
 )
 
@@ -47,7 +52,8 @@ COMMENTS_LINE = _rx(
     r"^would\s+love\s+your\s+thoughts,?\s+please\s+comment\.?x?$",
     r"^(?:guest|anonymous)$",
     r"^(?:reply|report|flag|like|share|permalink|edit|delete)(?:\s*[·|]\s*(?:reply|report|flag|like|share|permalink))*$",
-    r"^\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago$",
+    r"^(?:posted\s+|updated\s+)?\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b.{0,24}$",
+    r"^(?:rating|score|votes?|points?)\s*:?\s*[-+]?\d+\s*(?:votes?|points?)?$",
     r"^(?:log\s*in|sign\s*in|register)\s+to\s+(?:comment|reply|post)\b.*$",
     r"^you\s+must\s+be\s+logged\s+in\b.*$",
     r"^your\s+email\s+address\s+will\s+not\s+be\s+published\b.*$",
@@ -131,6 +137,7 @@ CREDIT = _rx(
 
 RELATED_HEADER = _rx(
     r"^(?:related|related\s+(?:articles?|stories|posts?|content|news|coverage|reading|topics|links|videos?))\s*[:.]?$",
+    r"^related\b(?:\s+\w+)?\s*:.{0,80}$",
     r"^(?:read|see|watch)\s+(?:more|also|next)\b.{0,80}$",
     r"^(?:also\s+read|also\s+on|also\s+see|see\s+also|more\s+reading|further\s+reading)\b.{0,80}$",
     r"^more\s+(?:from|in|on|stories|articles|news|like\s+this|to\s+explore)\b.{0,60}$",
@@ -192,6 +199,19 @@ AUTHOR_BIO = _rx(
     r"\b(?:follow|reach|contact|email)\s+(?:him|her|them)\s+(?:on|at|via)\b",
     r"^(?:more\s+)?(?:articles|stories|posts)\s+by\s+(?:this\s+)?(?:author|\w+)\s*:?$",
     r"^(?:view|see)\s+all\s+(?:posts|articles|stories)\s+by\b.{0,60}$",
+)
+
+#: "About the author" / "About Jane Doe" box headers.
+BIO_HEADER = re.compile(
+    r"^(?i:about|sobre|über|a\s+propos\s+de|à\s+propos\s+de|acerca\s+de|o\s+autorze)\s+"
+    r"(?:(?i:the\s+(?:author|writer)s?)|[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3})\s*:?$"
+)
+
+#: Copyright and "first published" lines: the page footer has begun.
+FOOTER_START = _rx(
+    r"^(?:©|\(c\)|copyright\b)",
+    r"\ball\s+rights\s+reserved\b",
+    r"^(?:first\s+)?published\s+(?:on\s+)?\w+\s+\d{1,2},?\s+\d{4}\b.{0,30}$",
 )
 
 #: Section names a page puts on its own line near the headline.

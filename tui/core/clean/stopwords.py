@@ -26,6 +26,11 @@ STOPWORDS = frozenset(
     ha son este esta o os as um uma não com para seu sua mas foi il di che è per non della
     gli nel alla sono anche ma da
     """
+    # Indonesian / Malay, Dutch
+    """yang dan di ke dari ini itu dengan untuk tidak dalam akan pada juga ada adalah atau
+    karena oleh sebagai bisa kita kami mereka saya dia het een en van ik te dat die zijn
+    voor met op niet aan er maar om ook als bij nog wel naar
+    """
     # Russian
     """и в не на что с по как а то это из у за от так же к но для о его все она он они мы
     был была были бы уже только еще ещё если или при до вы ее её их""".split()

@@ -40,6 +40,8 @@ _CAPTION_TAIL = re.compile(
     re.I,
 )
 _NORM = re.compile(r"\W+")
+_INNER_PUNCT = re.compile(r"[,.;:](?=\s)")
+_DATE_BY = re.compile(r"^(.{6,60}?)\s+by\s+([A-Z].{1,60})$")
 _COUNTER = re.compile(r"^[\d.,]+[kKmM]?(?:\s+[\d.,]+[kKmM]?)+$")
 
 # Weak widget headers: single words that a real subheading may also use.
@@ -61,6 +63,7 @@ def _features(u: Unit) -> None:
     u.ends = bool(_END_PUNCT.search(u.text))
     # Prose: long enough and either function-word rich or sentence-shaped.
     u.good = (u.nw >= 10 and u.sw >= 0.2 and (u.ends or u.nw >= 25)) or (u.ends and u.nw >= 15) or (
+        u.nw >= 30 and len(_INNER_PUNCT.findall(u.text)) >= 2) or (
         u.nw >= 6 and u.sw >= 0.25 and bool(_SENT_PUNCT.search(u.text))
     )
 
@@ -72,9 +75,12 @@ def _is_artifact(u: Unit) -> bool:
     return len(u.text) <= 4 and letters <= 2 and u.text.lower() not in ("i", "a", "ok", "no", "yes")
 
 
+_WRAP = "[]()<>{}|•·*-–—=#~ "
+
+
 def _family(u: Unit) -> str | None:
     """The junk family a unit's wording suggests (None if it looks like prose)."""
-    t = u.text
+    t = u.text.strip(_WRAP) or u.text
     short = u.nw <= 12 and len(t) <= 120
     if short:
         if P.COMMENTS_HEADER.search(t) or P.COMMENTS_LINE.search(t):
@@ -91,6 +97,8 @@ def _family(u: Unit) -> str | None:
             return "credit"
         if P.NAV_LINE.search(t):
             return "navigation"
+        if P.BIO_HEADER.match(t):
+            return "author-bio"
     if len(t) <= 600:
         if P.COOKIE.search(t):
             return "cookie"
@@ -103,7 +111,16 @@ def _family(u: Unit) -> str | None:
     return None
 
 
+def _boundary(u: Unit) -> bool:
+    """A header that closes the article: Related, About the author, a footer."""
+    if u.nw > 12:
+        return False
+    return u.fam in ("related", "author-bio") or bool(P.FOOTER_START.search(u.text))
+
+
 def _score(u: Unit) -> float:
+    if _boundary(u):
+        return -40.0 if u.fam == "related" else -1000.0
     if u.label is not None:          # decided already (meta, tail, title)
         return -6.0
     if u.fam is not None or u.reason is not None:
@@ -276,7 +293,8 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
 
     # -- 5. outside the run: name every removed piece --------------------
     tail_start = tail_at if tail_at is not None else n
-    after_related = False
+    after_fam: str | None = None
+    after_n = 0
     for i, u in enumerate(units):
         if u.label is not None and u.label != "junk" and u.label != "meta":
             continue
@@ -284,16 +302,19 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
             if u.label == "meta":
                 continue
             continue
-        if i > hi and u.fam == "related":
-            after_related = True
+        if i > hi and _boundary(u):
+            after_fam, after_n = ("author-bio", 2) if u.fam == "author-bio" else ("related", 10**9)
         reason = u.reason or u.fam
         if reason is None:
-            if P.AUTHOR_BIO.search(u.text) and i > hi:
+            if after_fam == "author-bio" and after_n > 0:
+                reason = "author-bio"
+                after_n -= 1
+            elif P.AUTHOR_BIO.search(u.text) and i > hi:
                 reason = "author-bio"
             elif i < lo:
                 reason = "navigation" if not u.good else "related"
             elif i < tail_start:
-                reason = "related" if (after_related or u.good) else "navigation"
+                reason = "related" if (after_fam or u.good) else "navigation"
         u.label, u.reason = "junk", reason or "navigation"
     # The outlet named by the site's own promo ("Like Blaze News?").
     if art.outlet is None:
@@ -332,7 +353,7 @@ def _extend(scores: list[float], lo: int, hi: int, best: float) -> tuple[int, in
         acc, gain, j = 0.0, 0.0, hi + 1
         while j < n:
             acc += scores[j]
-            if acc < -30:
+            if acc < -30 or scores[j] <= -40:
                 break
             if acc > 8 and acc > gain:
                 gain = acc
@@ -346,7 +367,7 @@ def _extend(scores: list[float], lo: int, hi: int, best: float) -> tuple[int, in
         left = False
         while j >= 0:
             acc += scores[j]
-            if acc < -30:
+            if acc < -30 or scores[j] <= -40:
                 break
             if acc > 8 and acc > gain:
                 gain = acc
@@ -362,6 +383,15 @@ def _extend(scores: list[float], lo: int, hi: int, best: float) -> tuple[int, in
 def _meta_line(u: Unit, art: Article, *, allow_outlet: bool) -> bool:
     t = u.text
     if u.nw <= 14:
+        m = _DATE_BY.match(t)
+        if m and parse_dateline(m.group(1)) is not None and parse_byline("By " + m.group(2)):
+            d = parse_dateline(m.group(1))
+            if art.dateline is None:
+                art.dateline, art.published = m.group(1), d[0]  # type: ignore[index]
+            if art.author is None:
+                art.author = parse_byline("By " + m.group(2))
+            u.label, u.reason = "meta", "metadata"
+            return True
         d = parse_dateline(t)
         if d is not None:
             iso, _ = d
