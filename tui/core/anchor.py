@@ -1,0 +1,252 @@
+"""Anchoring a passage in an article's plain text, and finding it again.
+
+A mark remembers its passage the way the W3C Web Annotation model (and the
+Hypothesis annotator) does: a *TextQuoteSelector* (``exact`` quote plus up to
+:data:`CONTEXT` characters of ``prefix`` and ``suffix``) and a
+*TextPositionSelector* (``start``, ``end``) over :meth:`Article.text`.
+
+When the text changes, :func:`locate` finds the passage again, in order:
+
+1. the stored position, when the text there is still ``exact`` and the
+   context around it is unchanged (the common case, O(1));
+2. otherwise every exact occurrence of the quote, scored by how well its
+   surroundings match ``prefix``/``suffix`` and by its distance from the old
+   position;
+3. otherwise a fuzzy match: a Levenshtein-bounded
+   search (Myers' bit-parallel algorithm) for substrings within
+   ``len(exact) // 4`` edits of the quote, each checked against the context
+   (rapidfuzz similarity);
+4. otherwise nothing: the mark is an orphan.
+
+Pure functions, no database, no UI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Characters of context kept on each side of a quote.
+CONTEXT = 32
+
+ANCHORED = "anchored"
+FUZZY = "fuzzy"
+ORPHAN = "orphan"
+
+#: At most this fraction of the quote's length may differ in a fuzzy match.
+MAX_ERROR_RATE = 0.25
+#: Context similarity (0..1, see :func:`_context_score`) a fuzzy match needs
+#: unless its quote is long and nearly identical.
+MIN_FUZZY_CONTEXT = 0.5
+#: Exact occurrences scored at most (a quote like "the" may occur thousands
+#: of times; the context decides among the first ones).
+MAX_OCCURRENCES = 5000
+#: Fuzzy candidate regions examined at most.
+MAX_FUZZY_CANDIDATES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A TextQuoteSelector + TextPositionSelector."""
+
+    exact: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """Where :func:`locate` found a quote: ``state`` is ``anchored`` (the
+    exact quote) or ``fuzzy`` (an approximate match; ``text[start:end]`` is
+    the passage now)."""
+
+    start: int
+    end: int
+    state: str
+    score: float
+
+
+def describe(text: str, start: int, end: int) -> Quote:
+    """The selectors for ``text[start:end]``."""
+    if not 0 <= start < end <= len(text):
+        raise ValueError(f"bad span {start}:{end} for a text of {len(text)} characters")
+    return Quote(text[start:end], text[max(0, start - CONTEXT):start],
+                 text[end:end + CONTEXT], start, end)
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Clamp a span to the text and drop white space at its ends."""
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def locate(text: str, q: Quote) -> Found | None:
+    """Find the passage described by *q* in *text*, or None (orphan)."""
+    exact = q.exact
+    if not exact:
+        return None
+    # 1. Unchanged: stored position, same quote, same context.
+    if (text[q.start:q.end] == exact and text[max(0, q.start - len(q.prefix)):q.start] == q.prefix
+            and text[q.end:q.end + len(q.suffix)] == q.suffix):
+        return Found(q.start, q.end, ANCHORED, 3.0)
+    # 2. Exact occurrences, scored by context and distance.
+    best: Found | None = None
+    pos = text.find(exact)
+    n = 0
+    while pos != -1 and n < MAX_OCCURRENCES:
+        score = 2.0 + 2 * _context_score(text, pos, pos + len(exact), q) \
+            - _distance_penalty(text, pos, q)
+        if best is None or score > best.score:
+            best = Found(pos, pos + len(exact), ANCHORED, score)
+        n += 1
+        pos = text.find(exact, pos + 1)
+    if best is not None:
+        return best
+    # 3. Fuzzy: bounded edit distance, checked against the context.
+    return _fuzzy(text, q)
+
+
+# -- scoring -------------------------------------------------------------------
+
+def _similarity(a: str, b: str) -> float:
+    from rapidfuzz.distance import Levenshtein
+
+    if not a and not b:
+        return 1.0
+    return Levenshtein.normalized_similarity(a, b)
+
+
+def _context_score(text: str, start: int, end: int, q: Quote) -> float:
+    """How well the text around ``text[start:end]`` matches the stored
+    prefix and suffix: 0 (unrelated) .. 1 (identical).
+
+    Two unrelated 32-character snippets of prose are still 10-30 % similar
+    by Levenshtein, so the raw similarity is rescaled to put chance near 0.
+    """
+    # A stored context shorter than CONTEXT means the quote was at the
+    # start (end) of the text: compare with all the context there is now, so
+    # that "nothing before it" counts as a difference elsewhere.
+    before = text[max(0, start - CONTEXT):start]
+    if len(q.prefix) == CONTEXT:
+        before = before[-CONTEXT:]
+    after = text[end:end + CONTEXT]
+    sims = (_similarity(q.prefix, before), _similarity(q.suffix, after))
+    raw = sum(sims) / len(sims)
+    return max(0.0, (raw - 0.3) / 0.7)
+
+
+def _distance_penalty(text: str, start: int, q: Quote) -> float:
+    """0 at the old position .. 0.5 at the other end of the text."""
+    return 0.5 * abs(start - q.start) / max(len(text), 1)
+
+
+# -- fuzzy search ----------------------------------------------------------------
+
+def _fuzzy(text: str, q: Quote) -> Found | None:
+    exact = q.exact
+    m = len(exact)
+    k = int(m * MAX_ERROR_RATE)
+    if k == 0 or not text:
+        return None
+    ends = _search_ends(exact, text, k)
+    if not ends:
+        return None
+    # Candidate ends: local minima of the distance (in repetitive text a
+    # whole stretch may be within k edits); the best ones, and among equals
+    # those nearest the old end, are examined.
+    dist = dict(ends)
+    cands = [(e, d) for e, d in ends
+             if d <= dist.get(e - 1, k + 1) and d < dist.get(e + 1, k + 1)]
+    cands.sort(key=lambda t: (t[1], abs(t[0] - q.end)))
+    best: Found | None = None
+    for e, d in cands[:MAX_FUZZY_CANDIDATES]:
+        s, d = _best_start(exact, text, e, k)
+        if s is None or s >= e:
+            continue
+        ctx = _context_score(text, s, e, q)
+        quote_sim = 1.0 - d / m
+        ok = ctx >= MIN_FUZZY_CONTEXT or (m >= 20 and d <= m // 10)
+        if not ok:
+            continue
+        score = 2.0 * quote_sim + 2 * ctx - _distance_penalty(text, s, q)
+        if best is None or score > best.score:
+            best = Found(s, e, FUZZY, score)
+    return best
+
+
+def _peq(pattern: str) -> dict[str, int]:
+    peq: dict[str, int] = {}
+    for i, c in enumerate(pattern):
+        peq[c] = peq.get(c, 0) | (1 << i)
+    return peq
+
+
+def _search_ends(pattern: str, text: str, k: int) -> list[tuple[int, int]]:
+    """``(end, distance)`` for every end offset in *text* where some
+    substring ending there is within *k* edits of *pattern* (Myers 1999,
+    bit-parallel, with Python's unbounded integers)."""
+    m = len(pattern)
+    peq = _peq(pattern)
+    mask = (1 << m) - 1
+    high = 1 << (m - 1)
+    pv, mv, score = mask, 0, m
+    out: list[tuple[int, int]] = []
+    for j, c in enumerate(text):
+        eq = peq.get(c, 0)
+        xv = eq | mv
+        xh = ((((eq & pv) + pv) & mask) ^ pv) | eq
+        ph = (mv | ~(xh | pv)) & mask
+        mh = pv & xh
+        if ph & high:
+            score += 1
+        elif mh & high:
+            score -= 1
+        ph = (ph << 1) & mask
+        mh = (mh << 1) & mask
+        pv = (mh | ~(xv | ph)) & mask
+        mv = ph & xv
+        if score <= k:
+            out.append((j + 1, score))
+    return out
+
+
+def _best_start(pattern: str, text: str, end: int, k: int) -> tuple[int | None, int]:
+    """The start ``s`` minimising ``edit_distance(pattern, text[s:end])``
+    (ties: the length closest to the pattern's), and that distance."""
+    m = len(pattern)
+    lo = max(0, end - m - k)
+    rt = text[lo:end][::-1]
+    rp = pattern[::-1]
+    peq = _peq(rp)
+    mask = (1 << m) - 1
+    high = 1 << (m - 1)
+    pv, mv, score = mask, 0, m
+    best_len, best_d = 0, m  # the empty substring: m edits
+    for j, c in enumerate(rt):
+        eq = peq.get(c, 0)
+        xv = eq | mv
+        xh = ((((eq & pv) + pv) & mask) ^ pv) | eq
+        ph = (mv | ~(xh | pv)) & mask
+        mh = pv & xh
+        if ph & high:
+            score += 1
+        elif mh & high:
+            score -= 1
+        # Anchored at the start of rt (= end in the text): the top row of
+        # the DP grows by one per character, shifted in as a +1.
+        ph = ((ph << 1) | 1) & mask
+        mh = (mh << 1) & mask
+        pv = (mh | ~(xv | ph)) & mask
+        mv = ph & xv
+        length = j + 1
+        if score < best_d or (score == best_d and abs(length - m) < abs(best_len - m)):
+            best_len, best_d = length, score
+    if best_d > k or best_len == 0:
+        return None, best_d
+    return end - best_len, best_d
