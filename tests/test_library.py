@@ -377,3 +377,16 @@ def test_scan_writes_through_its_own_connection(tmp_path, home):
 def test_report_defaults():
     r = ScanReport()
     assert (r.indexed, r.unchanged, r.failed, r.skipped, r.missing) == (0, 0, [], [], 0)
+
+
+def test_doc_dict_is_to_dict_and_round_trips():
+    from tui.core.clean import clean
+    from tui.core.ingest import doc_dict
+    from tui.core.library import bundled_data_dir
+    from tui.core.model import Article
+
+    for p in sorted(bundled_data_dir().glob("*.txt")):
+        art = clean(p.read_text(encoding="utf-8"), kind="text", name=str(p))
+        art.notes.append("a note")
+        assert doc_dict(art) == art.to_dict()
+        assert Article.from_dict(json.loads(json.dumps(doc_dict(art)))) == art

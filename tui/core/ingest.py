@@ -60,11 +60,36 @@ def ingest_file(path: str, known_hash: str | None = None) -> tuple:
     except Exception as e:  # noqa: BLE001 - one bad file must not stop an ingest
         return ("error", path, size, mtime, digest, version,
                 f"{CLEANER_CRASH}: {type(e).__name__}: {str(e)[:200]}")
-    doc = json.dumps(art.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    doc = json.dumps(doc_dict(art), ensure_ascii=False, separators=(",", ":"))
     paragraphs = [(b.kind, b.text) for b in art.blocks]
     return ("ok", path, size, mtime, digest, version, art.title or os.path.basename(path), art.dek,
             art.outlet, art.author, art.section, art.published, art.dateline, art.word_count(),
             doc, paragraphs)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _names(obj) -> tuple[str, ...]:
+    t = type(obj)
+    names = _FIELDS.get(t)
+    if names is None:
+        import dataclasses
+
+        names = _FIELDS[t] = tuple(f.name for f in dataclasses.fields(obj))
+    return names
+
+
+def doc_dict(art) -> dict:
+    """``art.to_dict()`` (what :meth:`Article.from_dict` reads), without
+    ``dataclasses.asdict``'s deep copies: twice as fast on big articles."""
+    d = {}
+    for name in _names(art):
+        v = getattr(art, name)
+        if isinstance(v, list) and v and hasattr(v[0], "__dataclass_fields__"):
+            v = [{n: getattr(x, n) for n in _names(x)} for x in v]
+        d[name] = v
+    return d
 
 
 def ingest_chunk(items: Sequence[tuple[str, str | None]]) -> list[tuple]:
