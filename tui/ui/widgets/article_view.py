@@ -327,6 +327,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._pending: tuple[int, float] | None = None
         self._pending_block: int | None = None
         self._removed_order: list = []
+        self._meta = ""
         # Rendering.
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
         self._style_cache: dict[str, Style] | None = None
@@ -348,6 +349,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._spans = list(article.block_spans()) if article is not None else []
         self._starts = [s for s, _ in self._spans]
         self._text_len = self._spans[-1][1] if self._spans else 0
+        self._meta = self._meta_text()
         self._highlights = []
         self._hl_by_block = {}
         self._flash = None
@@ -503,7 +505,7 @@ class ArticleView(ScrollView, can_focus=True):
             append((R_EMPTY, -1, 0, 0, P_NONE))
         else:
             append((R_BLANK, -1, 0, 0, P_NONE))
-            for role, s in ((R_TITLE, article.title), (R_META, self._meta_text()), (R_DEK, article.dek or "")):
+            for role, s in ((R_TITLE, article.title), (R_META, self._meta), (R_DEK, article.dek or "")):
                 if s:
                     for a, b in wrap_spans(s, text_w):
                         append((role, -1, a, b, P_NONE))
@@ -564,7 +566,10 @@ class ArticleView(ScrollView, can_focus=True):
         if art is None:
             return ""
         bits = [art.outlet, art.author and "By " + art.author, art.display_date(), art.section]
-        bits.append(f"{art.reading_minutes()} min read")
+        # Like Article.reading_minutes() (230 words a minute), but counting
+        # spaces (C speed): splitting 1 MB of text into words takes ~15 ms.
+        words = sum(b.text.count(" ") + 1 for b in art.blocks if b.text)
+        bits.append(f"{max(1, round(words / 230))} min read")
         return " · ".join(b for b in bits if b)
 
     def _source(self, line: tuple[int, int, int, int, int]) -> str:
@@ -577,7 +582,7 @@ class ArticleView(ScrollView, can_focus=True):
         if role == R_TITLE:
             return art.title
         if role == R_META:
-            return self._meta_text()
+            return self._meta
         if role == R_DEK:
             return art.dek or ""
         if role == R_REMOVED:
