@@ -154,7 +154,8 @@ class CopydeskApp(App[int]):
         if self.db.read_only:
             self._warn_readonly()
         # Index new and changed files only after the first paint.
-        self.call_after_refresh(self.action_rescan)
+        if not self.db.read_only:
+            self.call_after_refresh(self.action_rescan)
 
     # -- opening articles ------------------------------------------------------------
 
@@ -257,6 +258,11 @@ class CopydeskApp(App[int]):
     # -- library scanning ------------------------------------------------------------------
 
     def action_rescan(self) -> None:
+        """Index new and changed files in a background thread."""
+        if self.db.read_only:
+            self._readonly_warned = False
+            self._warn_readonly()
+            return
         self._scanning = True
         self.query_one("#sidebar").add_class("scanning")
         self._update_status()

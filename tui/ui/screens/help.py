@@ -56,7 +56,7 @@ def _group_name(node: DOMNode) -> str:
 def collect_bindings(app, screen: Screen) -> list[HelpRow]:
     """Every binding active on *screen*: app, screen, then each widget."""
     nodes: list[DOMNode] = [app, screen, *screen.walk_children()]
-    rows: dict[tuple[str, str, str], HelpRow] = {}
+    rows: dict[tuple[str, str], HelpRow] = {}
     for node in nodes:
         group = _group_name(node)
         for key, binding in node._bindings:
@@ -64,8 +64,9 @@ def collect_bindings(app, screen: Screen) -> list[HelpRow]:
                 continue
             if binding.system and not binding.description:
                 continue
-            description = binding.description or binding.tooltip or binding.action.replace("_", " ")
-            ident = (group, binding.action, description)
+            action = binding.action.removeprefix("app.").removeprefix("screen.")
+            description = binding.description or binding.tooltip or action.replace("_", " ")
+            ident = (group, action)
             display = app.get_key_display(binding)
             row = rows.get(ident)
             if row is None:
@@ -75,7 +76,7 @@ def collect_bindings(app, screen: Screen) -> list[HelpRow]:
     # The command palette key is an App setting, not a BINDINGS entry.
     if getattr(app, "ENABLE_COMMAND_PALETTE", False):
         key = getattr(app, "COMMAND_PALETTE_BINDING", "ctrl+p")
-        rows[("Everywhere", "command_palette", "Command palette")] = HelpRow(
+        rows[("Everywhere", "command_palette")] = HelpRow(
             "Everywhere", [app.get_key_display(Binding(key, "command_palette"))],
             "Command palette (open article, theme, export marks, rescan…)", "command_palette")
     order = list(dict.fromkeys(["Everywhere", *GROUP_NAMES.values()]))
@@ -114,17 +115,16 @@ class HelpScreen(ModalScreen[None]):
         align: center middle;
     }
     HelpScreen > VerticalScroll {
-        width: auto;
-        max-width: 90%;
-        height: auto;
-        max-height: 90%;
+        width: 76;
+        max-width: 100%;
+        height: 90%;
         border: round $accent;
         border-title-align: center;
         padding: 0 1;
         background: $surface;
     }
     HelpScreen Static {
-        width: auto;
+        width: 1fr;
     }
     """
 

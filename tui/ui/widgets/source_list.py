@@ -116,8 +116,8 @@ class SourceList(OptionList):
 
     BINDINGS = [
         Binding("enter", "select", "Open", show=False),
-        Binding("j", "cursor_down", "Next source", show=False),
-        Binding("k", "cursor_up", "Previous source", show=False),
+        Binding("down,j", "cursor_down", "Next source", show=False),
+        Binding("up,k", "cursor_up", "Previous source", show=False),
     ]
 
     class EntrySelected(Message):

@@ -1,0 +1,374 @@
+"""Pilot tests of the app shell: opening, switching, cursor, help, state,
+quitting, search filter, palette, theme, and markup safety."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tui.core.library import Entry
+from tui.ui.app import CopydeskApp
+from tui.ui.screens.help import HelpScreen
+from tui.ui.widgets.article_view import ArticleView
+from tui.ui.widgets.source_list import SourceList
+
+HOSTILE_TITLE = "[@click=app.quit]Quit now[/]"
+HOSTILE_BODY = "[red]x[/red]"
+
+
+async def settle(app: CopydeskApp, pilot) -> None:
+    """Wait for the background scan and the resulting repaint."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def screen_text(app: CopydeskApp) -> str:
+    """The text currently on the (top) screen, one line per row."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def reader_text(app: CopydeskApp) -> str:
+    reader = app.query_one(ArticleView)
+    return "\n".join(reader.render_line(y).text for y in range(reader.size.height))
+
+
+def list_text(app: CopydeskApp) -> str:
+    sl = app.query_one(SourceList)
+    return "\n".join(sl.render_line(y).text for y in range(sl.size.height))
+
+
+async def test_opens_on_bundled_articles(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        seeds = sorted(str(p.resolve()) for p in seeds_dir.glob("*.txt"))
+        assert sorted(e.path for e in app.entries) == seeds
+        assert app.current_path in seeds
+        article = app.query_one(ArticleView).article
+        assert article is not None and article.blocks
+        text = screen_text(app)
+        # The title (at least its start) and the first body words are painted.
+        assert article.title[:20] in text
+        assert " ".join(article.blocks[0].text.split()[:4]) in text
+        # Every seed has a row in the list.
+        assert list_text(app).count("\n") >= 9
+        assert app.focused is app.query_one(ArticleView)
+
+
+async def test_switching_sources_changes_the_pane(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        first_path = app.current_path
+        first_title = app.query_one(ArticleView).article.title
+        sl = app.query_one(SourceList)
+        sl.focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.current_path != first_path
+        assert app.current_path == sl.visible_entries[1].path
+        second = app.query_one(ArticleView).article
+        assert second.title != first_title
+        assert second.title[:20] in screen_text(app)
+        assert app.focused is app.query_one(ArticleView)
+        # Opening marks the article read: its unread marker goes away.
+        assert sl.highlighted_entry.read
+        # A mouse click on a row opens it too (row 3 = fourth entry, 2 lines each).
+        await pilot.click(SourceList, offset=(5, 3 * 2))
+        await pilot.pause()
+        assert app.current_path == sl.visible_entries[3].path
+
+
+async def test_jk_move_the_paragraph_cursor(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        reader = app.query_one(ArticleView)
+        assert reader.cursor == 0
+        await pilot.press("j", "j", "j")
+        assert reader.cursor == 3
+        await pilot.press("k")
+        assert reader.cursor == 2
+        await pilot.press("down")
+        assert reader.cursor == 3
+        await pilot.press("up", "up")
+        assert reader.cursor == 1
+        await pilot.press("G")
+        assert reader.cursor == len(reader.article.blocks) - 1
+        await pilot.press("g")
+        assert reader.cursor == 0
+
+
+async def test_help_lists_every_binding(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = app.screen.rows
+        described = {r.description for r in rows}
+        # Bindings of the app, the reading pane, the source list, the search bar.
+        widgets = [app, app.query_one(ArticleView), app.query_one(SourceList)]
+        for node in widgets:
+            for b in type(node).BINDINGS:
+                desc = getattr(b, "description", "")
+                if desc:
+                    assert desc in described, desc
+        for needle in ("Quit", "Next paragraph", "Previous paragraph", "Removed text",
+                       "Search", "Open", "Back to reading", "Next pane", "Rescan library"):
+            assert needle in described, needle
+        assert any(r.description.startswith("Command palette") for r in rows)
+        text = screen_text(app)
+        for needle in ("copydesk keys", "Quit", "Command palette", "Next source"):
+            assert needle in text, needle
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_state_survives_a_restart(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        sl = app.query_one(SourceList)
+        target = sl.visible_entries[2].path
+        app.open_path(target, focus=True)
+        await pilot.pause()
+        await pilot.press("j", "j", "j", "j")
+        await pilot.pause()
+        scroll = app.query_one(ArticleView).scroll_y
+        await pilot.press("q")
+    assert app.return_code == 0
+
+    app2 = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app2.run_test(size=(120, 40)) as pilot:
+        await settle(app2, pilot)
+        assert app2.current_path == target
+        reader = app2.query_one(ArticleView)
+        assert reader.cursor == 4
+        assert reader.scroll_y == scroll
+        entries = {e.path: e for e in app2.entries}
+        assert entries[target].read
+        unread = [e for e in app2.entries if not e.read]
+        assert len(unread) == len(app2.entries) - 2  # first opened + target
+
+
+async def test_cursor_is_saved_without_quitting(home: Path, seeds_dir: Path) -> None:
+    """A crash after moving the cursor keeps the (debounced) position."""
+    from tui.core.db import Database
+    from tui.core.library import get_state
+
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "j")
+        await pilot.pause(0.9)
+        db = Database.open(home)
+        assert get_state(db, app.current_path).cursor == 2
+        db.close()
+
+
+async def test_q_quits(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_search_bar_filters_and_opens(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        sl = app.query_one(SourceList)
+        target = sl.visible_entries[3]
+        word = max(target.title.split(), key=len)
+        await pilot.press("slash")
+        assert app.focused.id == "search"
+        # Typing q or j in the bar types them: no quitting, no cursor moves.
+        await pilot.press(*word)
+        await pilot.pause()
+        assert app.is_running
+        assert app.query_one("#search").value == word
+        visible = sl.visible_entries
+        assert target in visible
+        assert all(word.casefold() in e.title.casefold() for e in visible)
+        await pilot.press("escape")
+        assert app.focused is app.query_one(ArticleView)
+        await pilot.press("slash", "enter")
+        await pilot.pause()
+        assert app.current_path == visible[0].path
+        assert app.focused is app.query_one(ArticleView)
+
+
+async def test_tab_moves_between_panes(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        seen = []
+        for _ in range(3):
+            await pilot.press("tab")
+            seen.append(type(app.focused).__name__)
+        assert {"SearchBar", "SourceList", "ArticleView"} == set(seen)
+        await pilot.press("shift+tab")
+        assert type(app.focused).__name__ == seen[1]
+
+
+async def test_theme_is_remembered(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.theme = "nord"
+        await pilot.pause()
+    app2 = CopydeskApp(roots=[seeds_dir], home=str(home))
+    assert app2.theme == "nord"
+
+
+async def test_palette_has_app_commands(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"removed")
+        await pilot.pause(0.5)
+        assert "Toggle removed text" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_one(ArticleView).show_removed is True
+        # Open an article through the palette.
+        target = app.entries[4]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*target.title[:25])
+        await pilot.pause(0.6)
+        assert "Open: " + target.title[:25] in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current_path == target.path
+
+
+async def test_markup_in_titles_and_text_is_literal(home: Path, hostile_library: Path) -> None:
+    app = CopydeskApp(roots=[hostile_library], home=str(home))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        entries = {Path(e.path).name: e for e in app.entries}
+        assert set(entries) == {"markup.txt", "empty.txt"}
+        assert entries["markup.txt"].title == HOSTILE_TITLE
+        app.open_path(entries["markup.txt"].path)
+        await pilot.pause()
+        # Source list row, reading pane and header show the text as written.
+        assert HOSTILE_TITLE in list_text(app)
+        assert HOSTILE_BODY in reader_text(app)
+        assert HOSTILE_TITLE in reader_text(app)
+        text = screen_text(app)
+        assert "copydesk — " + HOSTILE_TITLE in text
+        # The non-article is listed, dimmed, with its reason.
+        assert "not an article: empty" in list_text(app)
+        # Clicking the title in the list and in the pane does not quit.
+        await pilot.click(SourceList, offset=(4, 0))
+        await pilot.click(SourceList, offset=(4, 2))
+        await pilot.click(ArticleView, offset=(8, 1))
+        await pilot.pause()
+        assert app.is_running
+        # A notification with the title shows it literally.
+        from textual.content import Content
+
+        app.notify(Content(f"Opened {HOSTILE_TITLE}"))
+        await pilot.pause()
+        await pilot.pause(0.3)
+        assert f"Opened {HOSTILE_TITLE}" in screen_text(app)
+        # The command palette lists it literally.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"quit now")
+        await pilot.pause(0.6)
+        assert "Open: " + HOSTILE_TITLE in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_corrupt_database_is_moved_aside_and_reported(home: Path, seeds_dir: Path) -> None:
+    (home / "copydesk.db").write_bytes(b"this is not a database" * 100)
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    assert app.db.moved_aside is not None and app.db.moved_aside.exists()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        assert "moved aside" in screen_text(app)
+        assert len(app.entries) == 5
+
+
+async def test_read_only_database_still_reads(home: Path, seeds_dir: Path) -> None:
+    from tui.core.db import Database
+    from tui.core.library import get_state
+
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        first = app.current_path
+    # Reopen with a read-only connection (as Database.open does for a file
+    # the user cannot write): the reader works, nothing is written, one warning.
+    app2 = CopydeskApp(roots=[seeds_dir], home=str(home))
+    app2.db.close()
+    db_path = home / "copydesk.db"
+    app2.db = Database(Database._connect(db_path, read_only=True), db_path, read_only=True)
+    app2.library.db = app2.db
+    async with app2.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(app2, pilot)
+        assert app2.current_path == first
+        assert "read-only" in screen_text(app2)
+        await pilot.press("j", "j")
+        await pilot.pause(0.9)
+        other = next(e.path for e in app2.entries if e.path != first)
+        app2.open_path(other)
+        await pilot.pause()
+        assert app2.query_one(ArticleView).article is not None
+        await pilot.press("q")
+    db = Database.open(home)
+    assert get_state(db, first).cursor == 0
+    assert not get_state(db, other).read
+    db.close()
+
+
+async def test_source_list_scales_to_100k_rows() -> None:
+    from textual.app import App
+
+    class ListApp(App):
+        CSS = "SourceList { width: 40; height: 1fr; }"
+
+        def compose(self):
+            yield SourceList()
+
+    entries = [Entry(id=i, path=f"/lib/{i:06d}.txt", title=f"Story number {i}",
+                     outlet="Outlet", published="2024-11-18T10:00", marks=i % 3, read=bool(i % 2))
+               for i in range(100_000)]
+    app = ListApp()
+    async with app.run_test(size=(80, 30)) as pilot:
+        sl = app.query_one(SourceList)
+        sl.set_entries(entries)
+        await pilot.pause()
+        assert sl.option_count == 100_000
+        assert sl.virtual_size.height == 200_000
+        # Only painted rows were built.
+        built = sum(1 for o in sl._all_options if o._built)
+        assert built < 200
+        assert "● Story number 0" in sl.render_line(0).text
+        assert "Outlet · 2024-11-18" in sl.render_line(1).text
+        sl.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert sl.highlighted == 99_999
+        assert "Story number 99999" in list_text(app)
+        assert "✎" in list_text(app)
+        sl.set_filter("number 4242")
+        await pilot.pause()
+        assert [e.title for e in sl.visible_entries] == ["Story number 4242"] + [
+            f"Story number {n}" for n in range(42420, 42430)]
