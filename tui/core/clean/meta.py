@@ -30,6 +30,10 @@ _DATE_NOISE = re.compile(
 )
 
 
+_HAS_DIGIT = re.compile(r"\d")
+_BYLINE_START = ("by", "written", "words", "story", "author", "reporting", "posted")
+
+
 def parse_dateline(line: str) -> tuple[str | None, bool] | None:
     """If *line* is (mostly) a dateline, return ``(iso_or_None, is_date)``.
 
@@ -37,7 +41,7 @@ def parse_dateline(line: str) -> tuple[str | None, bool] | None:
     clue to the order). Returns None if the line is not a dateline.
     """
     s = line.strip()
-    if not s or len(s) > 90:
+    if not s or len(s) > 90 or not _HAS_DIGIT.search(s):
         return None
     for form in _DATE_FORMS:
         m = form.search(s)
@@ -105,7 +109,7 @@ BYLINE = re.compile(
 def parse_byline(line: str) -> str | None:
     """``"By Max Walker"`` -> ``"Max Walker"``; None if not a byline."""
     s = " ".join(line.split())
-    if len(s) > 120:
+    if len(s) > 120 or not s.lower().startswith(_BYLINE_START):
         return None
     m = BYLINE.match(s)
     if not m:

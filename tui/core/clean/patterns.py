@@ -15,8 +15,33 @@ import re
 _I = re.IGNORECASE
 
 
-def _rx(*alts: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{a})" for a in alts), _I)
+class _Alts:
+    """Alternatives split into anchored ones (tried with ``match``, cheap)
+    and floating ones (``search``), optionally behind trigger substrings."""
+
+    __slots__ = ("anchored", "floating", "triggers")
+
+    def __init__(self, alts: tuple[str, ...], triggers: tuple[str, ...] = ()):
+        a = [x[1:] for x in alts if x.startswith("^")]
+        f = [x for x in alts if not x.startswith("^")]
+        self.anchored = re.compile("|".join(f"(?:{x})" for x in a), _I) if a else None
+        self.floating = re.compile("|".join(f"(?:{x})" for x in f), _I) if f else None
+        self.triggers = triggers
+
+    def search(self, s: str) -> bool:
+        if self.triggers:
+            low = s.lower()
+            if not any(t in low for t in self.triggers):
+                return False
+        if self.anchored is not None and self.anchored.match(s):
+            return True
+        return self.floating is not None and self.floating.search(s) is not None
+
+    match = search
+
+
+def _rx(*alts: str, triggers: tuple[str, ...] = ()) -> _Alts:
+    return _Alts(alts, triggers)
 
 
 # -- Whole-line matches (the line, normalised, is exactly one of these) ----
@@ -116,6 +141,7 @@ COOKIE = _rx(
     r"^(?:cookie|privacy)\s+(?:settings|preferences|consent)$",
     r"^(?:i\s+)?(?:agree|accept|got\s+it|ok,?\s+got\s+it)\s*!?$",
     r"\bgdpr\b",
+    triggers=("cookie", "accept", "reject", "allow", "manage", "agree", "got it", "gdpr", "consent", "privacy"),
 )
 
 AD = _rx(
@@ -163,6 +189,8 @@ PROMO = _rx(
     r"\b(?:enter\s+your\s+email|your\s+email\s+address)\b.{0,40}$",
     r"^get\s+(?:all\s+)?(?:the\s+)?latest\b.{0,60}\b(?:inbox|delivered|email)\b.*$",
     r"\bunlimited\s+(?:digital\s+)?access\b",
+    triggers=("sign up", "subscri", "newsletter", "inbox", "support", "fund", "member", "patron", "donate",
+              "app", "censors", "email", "trial", "latest", "access"),
 )
 
 SYNDICATION = _rx(
@@ -177,6 +205,8 @@ SYNDICATION = _rx(
     r"\bcreative\s+commons\b.{0,80}\blicen[cs]e\b",
     r"\b(?:distributed|syndicated)\s+by\b.{0,60}$",
     r"^(?:source|via)\s*:\s*.{0,80}$",
+    triggers=("content created", "without charge", "publish", "licens", "originally", "reprint", "reproduc",
+              "creative commons", "distributed", "syndicated", "source", "via"),
 )
 
 DISCLAIMER = _rx(
@@ -188,6 +218,8 @@ DISCLAIMER = _rx(
     r"\b(?:we|the\s+author)\s+may\s+(?:earn|receive)\s+(?:a\s+)?(?:commission|compensation)\b",
     r"\baffiliate\s+(?:links?|commission)\b",
     r"^(?:editor'?s\s+note|disclosure)\s*:",
+    triggers=("view", "reflect", "advice", "informational", "disclaim", "commission", "compensation",
+              "affiliate", "note", "disclosure"),
 )
 
 AUTHOR_BIO = _rx(

@@ -40,6 +40,7 @@ _CAPTION_TAIL = re.compile(
     re.I,
 )
 _NORM = re.compile(r"\W+")
+_HAS_ALPHA = re.compile(r"[^\W\d_]")
 _INNER_PUNCT = re.compile(r"[,.;:](?=\s)")
 _DATE_BY = re.compile(r"^(.{6,60}?)\s+by\s+([A-Z].{1,60})$")
 _COUNTER = re.compile(r"^[\d.,]+[kKmM]?(?:\s+[\d.,]+[kKmM]?)+$")
@@ -69,6 +70,8 @@ def _features(u: Unit) -> None:
 
 
 def _is_artifact(u: Unit) -> bool:
+    if len(u.text) > 8:
+        return _HAS_ALPHA.search(u.text) is None
     letters = sum(1 for c in u.text if c.isalpha())
     if letters == 0:
         return True
