@@ -31,7 +31,7 @@ def ingest_file(path: str, known_hash: str | None = None) -> tuple:
     """Read, hash and clean one file; never raises for a bad file."""
     from tui.core import clean as cleaner
     from tui.core.model import ArticleError
-    from tui.core.textio import MAX_BYTES, decode, kind_of, looks_binary, read_article_bytes
+    from tui.core.textio import MAX_BYTES, bytes_to_text, kind_of, read_article_bytes, truncation_note
 
     version = cleaner.CLEANER_VERSION
     try:
@@ -45,14 +45,14 @@ def ingest_file(path: str, known_hash: str | None = None) -> tuple:
         digest = file_hash(data)
         if known_hash is not None and digest == known_hash:
             return ("same", path, size, mtime, digest)
-        if not data.strip():
-            raise ArticleError("empty", path)
-        if looks_binary(data):
-            raise ArticleError("binary", path)
-        art = cleaner.clean(decode(data), kind=kind_of(path), name=path)
+        # "empty" / "binary" checks, then decoding (also "empty" when only a
+        # BOM, whitespace or escape codes were there) -- textio.bytes_to_text
+        text = bytes_to_text(data, path)
         del data
+        art = cleaner.clean(text, kind=kind_of(path), name=path)
+        del text
         if truncated:
-            art.notes.append(f"Only the first {MAX_BYTES // (1024 * 1024)} MB of this file were read.")
+            art.notes.append(truncation_note(MAX_BYTES, size))
     except ArticleError as e:
         return ("error", path, size, mtime, digest, version, e.reason)
     except MemoryError:
