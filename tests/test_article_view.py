@@ -493,3 +493,64 @@ async def test_sentence_spans_of_block_are_text_offsets():
         assert view.block_at(spans[1][0]) == 7
         start, end = list(art.block_spans())[2]
         assert view.block_at(start) == 2 and view.block_at(end) == 2 and view.block_at(end + 1) == 3
+
+
+@sync
+async def test_j_scrolls_through_a_block_taller_than_the_view():
+    long_text = " ".join(f"word{i}" for i in range(600))
+    art = Article(title="T", blocks=[Block("paragraph", "Short."), Block("paragraph", long_text), Block("paragraph", "After.")])
+    app = ViewApp(art)
+    async with app.run_test(size=(60, 12)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        await pilot.press("j")
+        assert view.cursor == 1
+        h = view.scrollable_content_region.height
+        assert view._block_end[1] - view._block_first[1] > 3 * h
+        tops = []
+        while view.cursor == 1:
+            await pilot.press("j")
+            tops.append(int(view.scroll_offset.y))
+            assert len(tops) < 50
+        # The view scrolled through the long block before the cursor moved on,
+        # never skipping a line of it.
+        assert view.cursor == 2
+        assert all(b - a <= h for a, b in zip(tops, tops[1:]))
+        assert len(tops) >= 3
+        await pilot.press("k")
+        assert view.cursor == 1
+
+
+@sync
+async def test_highlights_survive_reload_of_same_text_only():
+    art = small_article()
+    app = ViewApp(art)
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        hl = [Highlight(0, 7, "blue")]
+        view.set_highlights(hl)
+        view.load(small_article(), cursor=3)
+        await pilot.pause()
+        assert view.highlights == hl and view.cursor == 3
+        assert styled_chars(view, view._styles()["blue"]) == "Opening"
+        view.load(big_article(10))
+        await pilot.pause()
+        assert view.highlights == []
+
+
+@sync
+async def test_resize_with_cursor_off_screen_keeps_the_top_text():
+    app = ViewApp(big_article(300))
+    async with app.run_test(size=(120, 30)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        view.scroll_to(y=400, animate=False, immediate=True)
+        await pilot.pause()
+        top_offset = view._point_offset(0, int(view.scroll_offset.y))
+        await pilot.resize_terminal(70, 30)
+        await pilot.pause()
+        y = int(view.scroll_offset.y)
+        role, idx, a, b, _ = view._lines[y]
+        start = view._spans[idx][0]
+        assert start + a <= top_offset <= start + b

@@ -344,14 +344,28 @@ class ArticleView(ScrollView, can_focus=True):
     # Public API
 
     def load(self, article: Article | None, *, cursor: int = 0, scroll_y: float = 0.0) -> None:
-        """Show *article* (or the empty state for None) at *cursor* / *scroll_y*."""
+        """Show *article* (or the empty state for None) at *cursor* / *scroll_y*.
+
+        Highlights are cleared unless the new article has the same text as
+        the one shown: callers set them again after loading another article.
+        Posts :class:`CursorMoved`.
+        """
+        same_text = (
+            article is not None
+            and self.article is not None
+            and len(article.blocks) == len(self.article.blocks)
+            and all(x.text == y.text for x, y in zip(article.blocks, self.article.blocks))
+        )
         self.article = article
         self._spans = list(article.block_spans()) if article is not None else []
         self._starts = [s for s, _ in self._spans]
         self._text_len = self._spans[-1][1] if self._spans else 0
         self._meta = self._meta_text()
-        self._highlights = []
-        self._hl_by_block = {}
+        if not same_text:
+            # Highlights are offsets into the old text: they go with it. (A
+            # reload of the same text, e.g. after a rescan, keeps them.)
+            self._highlights = []
+            self._hl_by_block = {}
         self._flash = None
         self._layout_width = -1
         self._lines = []
@@ -483,14 +497,19 @@ class ArticleView(ScrollView, can_focus=True):
         """Lay the article out for *width* cells; keep the reader's place."""
         self.layouts += 1
         article = self.article
-        old_lines = self._lines
-        anchor_block = None
+        # Keep the reader's place: the cursor block where it is on screen when
+        # it is visible, else the text at the top of the view.
+        anchor_block = anchor_offset = None
         anchor_delta = 0
-        if old_lines and self._pending is None:
-            # Keep the cursor block where it is on screen.
-            anchor_block = self.cursor
-            if anchor_block < len(self._block_first):
-                anchor_delta = self._block_first[anchor_block] - int(self.scroll_offset.y)
+        if self._lines and self._pending is None and self._block_first:
+            top = int(self.scroll_offset.y)
+            h = self._view_height()
+            c = self.cursor
+            if c < len(self._block_first) and self._block_first[c] < top + h and self._block_end[c] > top:
+                anchor_block = c
+                anchor_delta = self._block_first[c] - top
+            else:
+                anchor_offset = self._point_offset(0, top)
         self._layout_width = width
         self._cache.clear()
         text_w = max(8, min(MAX_TEXT_WIDTH, width - MARGIN - 1))
@@ -552,8 +571,26 @@ class ArticleView(ScrollView, can_focus=True):
                 scroll_y = max(0, block_first[block] - 2)
             self.scroll_to(y=scroll_y, animate=False, immediate=True)
         elif anchor_block is not None and anchor_block < len(block_first):
-            self.scroll_to(y=max(0, block_first[anchor_block] - anchor_delta), animate=False, immediate=True)
+            first = block_first[anchor_block]
+            h = self._view_height()
+            y = max(0, first - anchor_delta)
+            if block_end[anchor_block] > y + h:
+                # Taller now: show as much of the block as fits.
+                y = max(0, min(first - 1, block_end[anchor_block] + 1 - h))
+            self.scroll_to(y=y, animate=False, immediate=True)
+        elif anchor_offset is not None and block_first:
+            self.scroll_to(y=self._line_of_offset(anchor_offset), animate=False, immediate=True)
         self.refresh()
+
+    def _line_of_offset(self, offset: int) -> int:
+        """The visual line that shows text *offset*."""
+        i = self.block_at(offset)
+        rel = offset - self._spans[i][0]
+        y = self._block_first[i]
+        end = self._block_end[i]
+        while y + 1 < end and self._lines[y + 1][2] <= rel:
+            y += 1
+        return y
 
     def _layout_removed(self, lines: list, ri: int, text: str, text_w: int) -> None:
         lines.append((R_RLABEL, ri, 0, 0, P_NONE))
@@ -942,7 +979,8 @@ class ArticleView(ScrollView, can_focus=True):
         h = self._view_height()
         target = min(int(self.max_scroll_y), top + max(1, h - 1))
         if target <= top:
-            self._set_cursor_quietly(min(self.cursor + 1, len(self._spans) - 1) if self.cursor < self._first_visible_block(top) else len(self._spans) - 1)
+            # Already at the bottom: the cursor goes to the last block.
+            self._set_cursor_quietly(len(self._spans) - 1)
             return
         self.scroll_to(y=target, animate=False, immediate=True)
         self._set_cursor_quietly(self._first_visible_block(target))
