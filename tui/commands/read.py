@@ -1,10 +1,35 @@
-"""``copydesk [PATH ...]``: open the reader."""
+"""``copydesk [PATH ...]``: open the reader.
+
+Paths are checked before the UI starts, so a mistake ends with one line on
+stderr and exit status 2 (see :class:`tui.cli.UsageError`), never a
+traceback or a blank screen.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tui.cli import UsageError
+
+SUFFIX_HINT = ".txt, .md, .html"
+
+
+def _check_file(arg: str, path: Path) -> None:
+    """An explicitly named file must be a readable article."""
+    from tui.core.model import ArticleError
+    from tui.core.textio import ARTICLE_SUFFIXES, looks_binary, read_article_bytes
+
+    if not path.name.lower().endswith(ARTICLE_SUFFIXES):
+        raise UsageError(f"{arg}: not an article file ({SUFFIX_HINT})")
+    try:
+        data, _ = read_article_bytes(path, max_bytes=64 * 1024)
+    except ArticleError as e:
+        raise UsageError(f"{arg}: {e.reason}") from None
+    if not data.strip():
+        raise UsageError(f"{arg}: no readable article (the file is empty)")
+    if looks_binary(data):
+        raise UsageError(f"{arg}: no readable article (the file is binary)")
 
 
 def resolve_roots(paths: list[str]) -> list[Path]:
@@ -18,9 +43,16 @@ def resolve_roots(paths: list[str]) -> list[Path]:
         path = Path(p).expanduser()
         if not path.exists():
             raise UsageError(f"{p}: no such file or directory")
+        if path.is_file():
+            _check_file(p, path)
+        elif path.is_dir():
+            if not os.access(path, os.R_OK | os.X_OK):
+                raise UsageError(f"{p}: permission denied")
+        else:
+            raise UsageError(f"{p}: not a file or folder")
         roots.append(path)
     if not any(True for _ in iter_article_files(roots)):
-        raise UsageError(f"no readable articles (.txt, .md, .html) in {', '.join(paths)}")
+        raise UsageError(f"no readable articles ({SUFFIX_HINT}) in {', '.join(paths)}")
     return roots
 
 
@@ -30,7 +62,7 @@ def run(args) -> int:
 
     try:
         from tui.ui.app import CopydeskApp
-    except ImportError as e:  # pragma: no cover - UI not built yet
+    except ImportError as e:  # pragma: no cover - a broken install
         raise UsageError(f"the reader UI is unavailable: {e}") from e
     try:
         app = CopydeskApp(roots=roots, home=args.home)

@@ -1,0 +1,117 @@
+"""The reader's command line: --help, --version, --home, and user mistakes
+(one line on stderr, exit status 2, no traceback)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import tui
+from tui.cli import main
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+
+
+def one_line_error(stderr: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    assert lines[0].startswith("copydesk: ")
+    return lines[0]
+
+
+def test_help_and_version() -> None:
+    r = run_cli("--help")
+    assert r.returncode == 0
+    for word in ("PATH", "--home", "--version", "clean", "search", "marks", "index"):
+        assert word in r.stdout
+    r = run_cli("--version")
+    assert r.returncode == 0
+    assert r.stdout.strip() == f"copydesk {tui.__version__}"
+
+
+def test_missing_path_is_one_line_exit_2(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    r = run_cli(str(missing))
+    assert r.returncode == 2
+    line = one_line_error(r.stderr)
+    assert str(missing) in line and "no such file" in line
+    assert r.stdout == ""
+
+
+def test_folder_without_articles(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    assert main([str(tmp_path)]) == 2
+    line = one_line_error(capsys.readouterr().err)
+    assert "no readable articles" in line
+
+
+@pytest.mark.parametrize("name,data,reason", [
+    ("empty.txt", b"", "empty"),
+    ("blob.txt", bytes(range(256)) * 40, "binary"),
+    ("photo.png", b"\x89PNG\r\n", "not an article file"),
+])
+def test_named_file_that_is_not_an_article(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                           name: str, data: bytes, reason: str) -> None:
+    f = tmp_path / name
+    f.write_bytes(data)
+    assert main([str(f)]) == 2
+    line = one_line_error(capsys.readouterr().err)
+    assert name in line and reason in line
+
+
+def test_home_that_cannot_be_created(tmp_path: Path, seeds_dir: Path,
+                                     capsys: pytest.CaptureFixture) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["--home", str(blocker / "sub"), str(seeds_dir)]) == 2
+    line = one_line_error(capsys.readouterr().err)
+    assert "cannot create copydesk home" in line
+
+
+def test_database_from_newer_copydesk_is_refused(home: Path, seeds_dir: Path) -> None:
+    db = home / "copydesk.db"
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    r = run_cli(str(seeds_dir), env={"COPYDESK_HOME": str(home)})
+    assert r.returncode == 2
+    assert "newer copydesk" in one_line_error(r.stderr)
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 999
+    assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    conn.close()
+
+
+def test_home_option_is_used(tmp_path: Path, seeds_dir: Path, monkeypatch) -> None:
+    """--home wins over $COPYDESK_HOME: the app is built with that home."""
+    seen = {}
+
+    class FakeApp:
+        def __init__(self, roots, home):
+            seen["roots"], seen["home"] = roots, home
+            self.return_code = 0
+
+        def run(self):
+            pass
+
+    import tui.ui.app
+
+    monkeypatch.setattr(tui.ui.app, "CopydeskApp", FakeApp)
+    monkeypatch.setenv("COPYDESK_HOME", str(tmp_path / "env-home"))
+    assert main(["--home", str(tmp_path / "opt-home")]) == 0
+    assert seen["home"] == str(tmp_path / "opt-home")
+    from tui.core.library import bundled_data_dir
+
+    assert seen["roots"] == [bundled_data_dir()]
+    assert main([str(seeds_dir / sorted(os.listdir(seeds_dir))[1])]) == 0
+    assert seen["roots"][0].is_file()
