@@ -122,9 +122,9 @@ def _similarity(a: str, b: str) -> float:
     return Levenshtein.normalized_similarity(a, b)
 
 
-def _context_score(text: str, start: int, end: int, q: Quote) -> float:
-    """How well the text around ``text[start:end]`` matches the stored
-    prefix and suffix: 0 (unrelated) .. 1 (identical).
+def _context_sides(text: str, start: int, end: int, q: Quote) -> tuple[float, float]:
+    """How well the text before and after ``text[start:end]`` matches the
+    stored prefix and suffix: each 0 (unrelated) .. 1 (identical).
 
     Two unrelated 32-character snippets of prose are still 10-30 % similar
     by Levenshtein, so the raw similarity is rescaled to put chance near 0.
@@ -133,12 +133,14 @@ def _context_score(text: str, start: int, end: int, q: Quote) -> float:
     # start (end) of the text: compare with all the context there is now, so
     # that "nothing before it" counts as a difference elsewhere.
     before = text[max(0, start - CONTEXT):start]
-    if len(q.prefix) == CONTEXT:
-        before = before[-CONTEXT:]
     after = text[end:end + CONTEXT]
-    sims = (_similarity(q.prefix, before), _similarity(q.suffix, after))
-    raw = sum(sims) / len(sims)
-    return max(0.0, (raw - 0.3) / 0.7)
+    return (max(0.0, (_similarity(q.prefix, before) - 0.3) / 0.7),
+            max(0.0, (_similarity(q.suffix, after) - 0.3) / 0.7))
+
+
+def _context_score(text: str, start: int, end: int, q: Quote) -> float:
+    p, s = _context_sides(text, start, end, q)
+    return (p + s) / 2
 
 
 def _distance_penalty(text: str, start: int, q: Quote) -> float:
@@ -169,9 +171,13 @@ def _fuzzy(text: str, q: Quote) -> Found | None:
         s, d = _best_start(exact, text, e, k)
         if s is None or s >= e:
             continue
-        ctx = _context_score(text, s, e, q)
+        sides = _context_sides(text, s, e, q)
+        ctx = sum(sides) / 2
         quote_sim = 1.0 - d / m
-        ok = ctx >= MIN_FUZZY_CONTEXT or (m >= 20 and d <= m // 10)
+        # The context must back the match up: on average, or one side
+        # nearly intact (the other may have been edited too), unless the
+        # quote is long and nearly identical.
+        ok = ctx >= MIN_FUZZY_CONTEXT or max(sides) >= 0.8 or (m >= 20 and d <= m // 10)
         if not ok:
             continue
         score = 2.0 * quote_sim + 2 * ctx - _distance_penalty(text, s, q)

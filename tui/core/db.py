@@ -150,6 +150,9 @@ class Database:
             raise DatabaseError(f"cannot create copydesk home {home_path}: {e.strerror or e}") from e
         path = home_path / DB_NAME
         moved: Path | None = None
+        # Refuse a newer schema before anything (such as switching the
+        # journal mode to WAL) could write to the file.
+        _peek_version(path)
         try:
             conn = cls._connect(path)
             cls._migrate(conn, path)
@@ -242,6 +245,25 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> int:
             f"{path} was written by a newer copydesk (schema {version}, this one knows "
             f"{SCHEMA_VERSION}); upgrade copydesk. The file was not changed.")
     return version
+
+
+def _peek_version(path: Path) -> None:
+    """Raise :class:`DatabaseTooNew` if the existing file at *path* has a
+    newer schema; read-only, so the file is not touched. Unreadable or
+    corrupt files are left to the normal opening path."""
+    if not path.exists():
+        return
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error:
+        return
+    try:
+        _check_version(conn, path)
+    except sqlite3.Error:
+        pass
+    finally:
+        conn.close()
 
 
 def _split_sql(script: str) -> list[str]:
