@@ -276,10 +276,10 @@ class ArticleView(ScrollView, can_focus=True):
         overflow-x: hidden;
         overflow-y: scroll;
         scrollbar-size-vertical: 1;
-        & > .article-view--title { color: $accent; text-style: bold; }
+        & > .article-view--title { color: $text-accent; text-style: bold; }
         & > .article-view--meta { color: $text-muted; }
         & > .article-view--dek { text-style: italic; }
-        & > .article-view--heading { color: $accent; text-style: bold; }
+        & > .article-view--heading { color: $text-accent; text-style: bold; }
         & > .article-view--subheading { text-style: bold; }
         & > .article-view--quote { text-style: italic; }
         & > .article-view--caption { color: $text-muted; text-style: italic; }
@@ -658,7 +658,19 @@ class ArticleView(ScrollView, can_focus=True):
         styles: dict[str, Style] = {"base": base}
         for name in ("title", "meta", "dek", "heading", "subheading", "quote", "caption", "removed",
                      "removed-label", "cursor", "cursor-bar", "placeholder", "note"):
-            styles[name] = get("article-view--" + name, partial=True)
+            # The partial style says which attributes the component sets; the
+            # full one has its colours blended with the background (alpha).
+            partial = get("article-view--" + name, partial=True)
+            full = get("article-view--" + name)
+            styles[name] = Style(
+                color=full.color if partial.color is not None else None,
+                bgcolor=full.bgcolor if partial.bgcolor is not None else None,
+                bold=partial.bold,
+                italic=partial.italic,
+                dim=partial.dim,
+                underline=partial.underline,
+                strike=partial.strike,
+            )
         for name, colour in HIGHLIGHT_COLOURS.items():
             tint = bg.blend(Color.parse(colour), 0.38 if bg.brightness < 0.5 else 0.45)
             styles[name] = Style(bgcolor=tint.rich_color, color=tint.get_contrast_text(0.95).rich_color)
