@@ -49,6 +49,10 @@ _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _ESCAPED = re.compile("[\udc80-\udcff]")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 _LINE_SEPS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
+# Bytes that are *not* counted as binary controls by looks_binary (all but
+# 0 < b < 7, b == 8, and 13 < b < 32 except ESC), for bytes.translate.
+_NOT_COUNTED = bytes(b for b in range(256)
+                     if not (0 < b < 7 or b == 8 or 13 < b < 32 and b != 27))
 
 # Signatures of common binary formats (checked at offset 0).
 _MAGIC = (
@@ -116,7 +120,9 @@ def decode(data: bytes) -> str:
             text = _decode_non_utf8(data)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return strip_controls(text.translate(_LINE_SEPS))
+    if "\u2028" in text or "\u2029" in text:  # (a scan is far cheaper than translate)
+        text = text.translate(_LINE_SEPS)
+    return strip_controls(text)
 
 
 def _decode_non_utf8(data: bytes) -> str:
@@ -233,7 +239,7 @@ def looks_binary(data: bytes) -> bool:
     # Control bytes other than BEL \t \n \v \f \r and ESC (BEL and ESC are common in
     # coloured text and is stripped later, not a sign of binary data); NULs
     # sprinkled in text are stripped too, so they are not counted here.
-    ctrl = sum(1 for b in sample if 0 < b < 7 or b == 8 or 13 < b < 32 and b != 27)
+    ctrl = len(sample.translate(None, _NOT_COUNTED))  # C speed; same bytes as above
     return ctrl > (len(sample) - nuls) // 20
 
 
