@@ -7,12 +7,16 @@ Public surface: :data:`CLEANER_VERSION`, :func:`clean`, :func:`clean_file`.
 from __future__ import annotations
 
 import os
+import re
 
 from tui.core.model import Article, ArticleError
 from tui.core.textio import kind_of, read_article_text, strip_controls
 
 #: Bumped whenever the cleaner's output changes (the library re-indexes).
 CLEANER_VERSION = 1
+
+# Every escape sequence starts with a C0/C1 control, so this finds them all.
+_ANY_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 __all__ = ["CLEANER_VERSION", "clean", "clean_file", "Article", "ArticleError"]
 
@@ -26,7 +30,11 @@ def clean(text: str, *, kind: str = "text", name: str = "") -> Article:
     from tui.core.clean.text import clean_units
     from tui.core.clean.units import text_units
 
-    text = strip_controls(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = text or ""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _ANY_CONTROL.search(text):  # cheap test first: the full strip is slow on big pages
+        text = strip_controls(text)
     notes: list[str] = []
     if kind == "html":
         from tui.core.clean.html import html_to_markdown

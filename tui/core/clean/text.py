@@ -337,6 +337,20 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
             art.removed.append(Removed(u.text, u.reason or "navigation", u.start, u.end))
         elif u.label == "meta":
             art.removed.append(Removed(u.text, "metadata", u.start, u.end))
+    if html_meta:
+        if not art.title and html_meta.get("title"):
+            art.title = _split_site(html_meta["title"])[0]
+        for k in ("author", "outlet", "section"):
+            if getattr(art, k) is None and html_meta.get(k):
+                setattr(art, k, html_meta[k])
+        if art.published is None and html_meta.get("published"):
+            art.published = html_meta["published"]
+        if art.title:
+            key = _norm(art.title)
+            for b in list(art.blocks):
+                if _norm(b.text) == key:
+                    art.blocks.remove(b)
+                    art.removed.append(Removed(b.text, "duplicate", b.start_line, b.end_line))
     if not art.title:
         first = next((b for b in art.blocks if b.kind in (PARAGRAPH, QUOTE, ITEM)), None)
         if first is None and art.blocks:

@@ -1,0 +1,318 @@
+"""HTML -> Markdown for the cleaner: prune what the DOM says is not the
+article, pick the main content, convert it to Markdown lines.
+
+selectolax (lexbor) does the parsing and pruning; the conversion of the
+chosen subtree is a small iterative walker (no recursion, so 20,000-deep
+nesting is fine, and fast enough for batch use). When selectolax is missing,
+BeautifulSoup + markdownify do the same job more slowly.
+
+Imported lazily: only the HTML path pays for these parsers.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Elements that never hold article text.
+DROP_TAGS = [
+    "script", "style", "noscript", "template", "nav", "aside", "footer", "form", "iframe",
+    "svg", "canvas", "button", "select", "input", "textarea", "label", "object", "embed",
+    "video", "audio", "picture", "img", "source", "map", "dialog", "menu", "head",
+]
+
+# class / id tokens that say "not the article".
+_JUNK_TOKEN = re.compile(
+    r"(?:^|[\s_-])(?:comments?|commentlist|comment-list|disqus|respond|reply|share|shares|sharing|sharedaddy|"
+    r"social|socials|sociallinks|related|relatedposts|promo|promos|newsletter|newsletters|subscribe|subscription|"
+    r"signup|sign-up|cookie|cookies|consent|gdpr|advert|advertisement|adsbygoogle|ads|ad|adslot|ad-slot|dfp|"
+    r"sponsor|sponsored|sidebar|widget|widgets|breadcrumb|breadcrumbs|popup|modal|outbrain|taboola|"
+    r"recommend|recommended|recommendations|trending|most-popular|popular|mostread|most-read|navbar|"
+    r"navigation|nav|menu|masthead|skip|skiplink|author-bio|authorbio|bio|about-author|tags|tag-list|"
+    r"taglist|paywall|toolbar|pagination|pager|read-more|readmore|more-stories|newsfeed|ticker|"
+    r"hidden|sr-only|visually-hidden|screen-reader-text|print-only|caption|credit|credits|byline|"
+    r"meta|post-meta|entry-meta|article-meta|dateline|timestamp|rating|reactions|emoji|jp-relatedposts)"
+    r"(?:$|[\s_-])",
+    re.I,
+)
+_KEEP_TAGS = frozenset(("html", "body", "main", "article"))
+_MAIN_HINT = re.compile(
+    r"(?:article|post|entry|story|content|main|text|body)[-_]?(?:body|content|text|inner|main)|articlebody|"
+    r"^(?:article|story|post|entry)$|storytext|main-content|post-body|entry-content",
+    re.I,
+)
+
+_BLOCK = frozenset(
+    "p div section article main header h1 h2 h3 h4 h5 h6 ul ol li blockquote pre table thead tbody "
+    "tfoot tr dl dt dd figure figcaption hr br address center details summary".split()
+)
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_WS = re.compile(r"\s+")
+
+
+def html_to_markdown(html: str) -> tuple[str, dict]:
+    """Markdown of the main content of *html*, and metadata from its head."""
+    try:
+        from selectolax.lexbor import LexborHTMLParser
+    except ImportError:  # pragma: no cover - selectolax is a dependency
+        return _bs4_markdown(html), {}
+    tree = LexborHTMLParser(html)
+    meta = _head_meta(tree)
+    body = tree.body
+    if body is None:
+        return "", meta
+    for node in body.css(",".join(DROP_TAGS)):
+        node.remove()
+    _prune_classes(body)
+    main = _pick_main(body)
+    return _convert(main), meta
+
+
+def _attr_text(node) -> str:
+    attrs = node.attributes
+    c = attrs.get("class") or ""
+    i = attrs.get("id") or ""
+    return (c + " " + i) if i else c
+
+
+def _prune_classes(root) -> None:
+    """Remove elements whose class/id/role says they are not the article,
+    unless they hold a large share of the page's text (a wrapper that
+    happens to carry a "has-sidebar" class)."""
+    limit = 0.35 * len(root.text(deep=True))
+    for node in root.css("[class],[id],[role],[aria-hidden],[hidden]"):
+        if node.tag in _KEEP_TAGS:
+            continue
+        attrs = node.attributes
+        if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+            node.remove()
+            continue
+        role = attrs.get("role") or ""
+        a = _attr_text(node)
+        if (role in ("navigation", "banner", "contentinfo", "complementary", "dialog", "alert", "search")) or (
+            a and _JUNK_TOKEN.search(a) and not _MAIN_HINT.search(a)
+        ):
+            if len(node.text(deep=True)) < limit:
+                node.remove()
+
+
+_CONTAINERS = frozenset("p div td section article li blockquote pre dd main body center font".split())
+
+
+def _pick_main(body):
+    """The element holding the article: where sentence text concentrates.
+
+    Every text run of some length credits its block container's parent
+    (and, half, the grandparent); the best-credited element wins, and is
+    widened while a parent holds clearly more of the text.
+    """
+    score: dict[int, float] = {}
+    nodes: dict[int, object] = {}
+    total = 0.0
+    for t in body.traverse(include_text=True):
+        if t.tag != "-text":
+            continue
+        s = t.text_content
+        if s is None or len(s) < 40:
+            continue
+        n = len(s.strip())
+        if n < 40:
+            continue
+        w = n + 20 * s.count(", ") + 30 * s.count(". ")
+        total += w
+        blk = t.parent
+        hops = 0
+        while blk is not None and blk.tag not in _CONTAINERS and hops < 8:
+            blk = blk.parent
+            hops += 1
+        if blk is None:
+            continue
+        anc = blk if blk.tag in ("body", "main", "article") else blk.parent
+        for k in range(2):
+            if anc is None:
+                break
+            mid = anc.mem_id
+            nodes[mid] = anc
+            score[mid] = score.get(mid, 0.0) + (w if k == 0 else w * 0.5)
+            if anc.tag == "body":
+                break
+            anc = anc.parent
+    if not score or total < 300:
+        return body
+    best_id = max(score, key=score.__getitem__)
+    node = nodes[best_id]
+    # Widen while the parent gathers clearly more (articles split over siblings).
+    for _ in range(3):
+        up = node.parent
+        if up is None or up.tag == "html":
+            break
+        up_s = score.get(up.mem_id, 0.0)
+        if up_s > score.get(node.mem_id, 0.0) * 1.25 and up_s > 0.6 * total:
+            node = up
+        else:
+            break
+    return node
+
+
+def _convert(root) -> str:
+    """Iterative DOM walk -> Markdown lines (headings, quotes, items, paragraphs)."""
+    out: list[str] = []
+    buf: list[str] = []
+    prefix_stack: list[str] = []   # "> " for blockquotes
+    heading: list[int] = []
+    list_depth = 0
+    in_pre = 0
+
+    def flush() -> None:
+        if not buf:
+            return
+        text = "".join(buf)
+        buf.clear()
+        if in_pre:
+            lines = [l.strip() for l in text.split("\n")]
+        else:
+            lines = [_WS.sub(" ", text).strip()]
+        q = "> " if prefix_stack else ""
+        for line in lines:
+            if not line:
+                continue
+            if heading:
+                out.append(q + "#" * heading[-1] + " " + line)
+            elif item_open[0]:
+                out.append(q + "- " + line)
+                item_open[0] = False
+            else:
+                out.append(q + _escape_start(line))
+            out.append("")
+
+    item_open = [False]
+    node = root.child
+    if node is None:
+        return ""
+    stack_exit: list = []
+    while node is not None:
+        tag = node.tag
+        descend = False
+        if tag == "-text":
+            s = node.text_content
+            if s:
+                buf.append(s)
+        elif tag in _BLOCK:
+            flush()
+            if tag in _HEADINGS:
+                heading.append(_HEADINGS[tag])
+            elif tag == "blockquote":
+                prefix_stack.append("> ")
+            elif tag == "li":
+                item_open[0] = True
+            elif tag in ("ul", "ol"):
+                list_depth += 1
+            elif tag == "pre":
+                in_pre += 1
+            descend = node.child is not None and tag not in ("br", "hr")
+        elif tag in ("td", "th"):
+            if buf:
+                buf.append(" | ")
+            descend = node.child is not None
+        elif tag not in ("-comment", "_comment"):
+            descend = node.child is not None
+        if descend:
+            stack_exit.append(node)
+            node = node.child
+            continue
+        # Leave finished nodes, climbing while there is no next sibling.
+        while True:
+            nxt = node.next
+            if nxt is not None:
+                node = nxt
+                break
+            if not stack_exit:
+                node = None
+                break
+            node = stack_exit.pop()
+            tag = node.tag
+            if tag in _BLOCK:
+                flush()
+                if tag in _HEADINGS and heading:
+                    heading.pop()
+                elif tag == "blockquote" and prefix_stack:
+                    prefix_stack.pop()
+                elif tag == "li":
+                    item_open[0] = False
+                elif tag in ("ul", "ol"):
+                    list_depth -= 1
+                elif tag == "pre" and in_pre:
+                    in_pre -= 1
+            if node.mem_id == root.mem_id:
+                node = None
+                break
+    flush()
+    return "\n".join(out)
+
+
+_MD_START = re.compile(r"^(?:#{1,6}\s|>|[-+*•]\s|\d{1,3}[.)]\s|\*\S.*\*$|_\S.*_$)")
+
+
+def _escape_start(line: str) -> str:
+    """Plain paragraphs must not start like Markdown markers; drop such marks."""
+    while _MD_START.match(line):
+        new = re.sub(r"^\d{1,3}[.)]\s", "", line.lstrip("#>-+*•_ ").lstrip())
+        if new == line:
+            break
+        line = new
+        if not line:
+            break
+    return line
+
+
+def _head_meta(tree) -> dict:
+    meta: dict[str, str] = {}
+
+    def content(sel: str) -> str | None:
+        n = tree.css_first(sel)
+        if n is None:
+            return None
+        v = n.attributes.get("content")
+        return " ".join(v.split()) if v else None
+
+    title = content('meta[property="og:title"]') or content('meta[name="twitter:title"]')
+    if not title:
+        t = tree.css_first("title")
+        if t is not None:
+            title = " ".join(t.text().split())
+    if title:
+        meta["title"] = title
+    author = content('meta[name="author"]') or content('meta[property="article:author"]')
+    if author and not author.startswith("http"):
+        meta["author"] = author
+    pub = (
+        content('meta[property="article:published_time"]')
+        or content('meta[name="pubdate"]')
+        or content('meta[itemprop="datePublished"]')
+        or content('meta[name="parsely-pub-date"]')
+        or content('meta[name="date"]')
+    )
+    if not pub:
+        t = tree.css_first("time[datetime]")
+        if t is not None:
+            pub = t.attributes.get("datetime")
+    if pub:
+        m = re.match(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?", pub.strip())
+        if m:
+            meta["published"] = m.group(1) + ("T" + m.group(2) if m.group(2) else "")
+    site = content('meta[property="og:site_name"]')
+    if site:
+        meta["outlet"] = site
+    section = content('meta[property="article:section"]')
+    if section:
+        meta["section"] = section
+    return meta
+
+
+def _bs4_markdown(html: str) -> str:  # pragma: no cover - fallback path
+    from bs4 import BeautifulSoup
+    from markdownify import MarkdownConverter
+
+    soup = BeautifulSoup(html, "html.parser")
+    for t in soup(DROP_TAGS):
+        t.decompose()
+    return MarkdownConverter(heading_style="ATX", strip=["a", "img"]).convert_soup(soup)
