@@ -15,10 +15,12 @@ import re
 
 #: Elements that never hold article text.
 DROP_TAGS = [
-    "script", "style", "noscript", "template", "nav", "aside", "footer", "form", "iframe",
+    "script", "style", "noscript", "template", "iframe",
     "svg", "canvas", "button", "select", "input", "textarea", "label", "object", "embed",
-    "video", "audio", "picture", "img", "source", "map", "dialog", "menu", "head",
+    "video", "audio", "picture", "img", "source", "map", "dialog", "head",
 ]
+#: Page furniture, removed unless it wraps most of the page (ASP.NET <form>).
+FURNITURE_TAGS = ["nav", "aside", "footer", "form", "menu", "header"]
 
 # class / id tokens that say "not the article".
 _JUNK_TOKEN = re.compile(
@@ -62,6 +64,12 @@ def html_to_markdown(html: str) -> tuple[str, dict]:
         return "", meta
     for node in body.css(",".join(DROP_TAGS)):
         node.remove()
+    limit = 0.35 * len(body.text(deep=True))
+    for node in body.css(",".join(FURNITURE_TAGS)):
+        if node.tag == "header" and node.css_first("h1") is not None:
+            continue  # an article header keeps its headline
+        if len(node.text(deep=True)) < limit:
+            node.remove()
     _prune_classes(body)
     main = _pick_main(body)
     return _convert(main), meta
