@@ -554,3 +554,27 @@ async def test_resize_with_cursor_off_screen_keeps_the_top_text():
         role, idx, a, b, _ = view._lines[y]
         start = view._spans[idx][0]
         assert start + a <= top_offset <= start + b
+
+
+@sync
+async def test_select_span_and_double_click_selects_the_paragraph():
+    art = small_article()
+    text = art.text()
+    app = ViewApp(art)
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        s = text.index("Residents waited")
+        e = text.index("the mayor") + 3
+        view.select_span(s, e)
+        assert view.selected_span() == (s, e)
+        assert view.get_selection(view.text_selection)[0] == text[s:e]
+        view.select_span(0, 0)
+        assert view.selected_span() is None
+        y = line_of(view, "Second item")
+        await pilot.click(ArticleView, offset=(view._col_left + 6, y), times=2)
+        await pilot.pause()
+        assert view.selected_span() == list(art.block_spans())[5]
+        await pilot.click(ArticleView, offset=(view._col_left + 6, y), times=3)
+        await pilot.pause()
+        assert view.selected_span() == (0, len(text))

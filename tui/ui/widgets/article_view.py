@@ -33,7 +33,7 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.color import Color
 from textual.events import Click, Resize
-from textual.geometry import Size
+from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
@@ -887,6 +887,21 @@ class ArticleView(ScrollView, can_focus=True):
             return None
         return self.article.text()[start:end], "\n"
 
+    def select_span(self, start: int, end: int) -> None:
+        """Select ``article.text()[start:end]`` as if by mouse (empty: clear)."""
+        if not self._lines or not self._block_first or end <= start:
+            self.screen_clear_selection()
+            return
+        start = max(0, min(start, self._text_len))
+        end = max(start, min(end, self._text_len))
+        y1 = self._line_of_offset(start)
+        y2 = self._line_of_offset(max(start, end - 1))
+        x1 = start - self._spans[self._lines[y1][1]][0] - self._lines[y1][2]
+        x2 = end - self._spans[self._lines[y2][1]][0] - self._lines[y2][2]
+        selections = dict(self.screen.selections)
+        selections[self] = Selection(Offset(x1, y1), Offset(x2, y2))
+        self.screen.selections = selections
+
     def selection_updated(self, selection: Selection | None) -> None:
         self.refresh()
 
@@ -1026,11 +1041,22 @@ class ArticleView(ScrollView, can_focus=True):
         self.show_removed = not self.show_removed
 
     def on_click(self, event: Click) -> None:
-        if self.text_selection is not None or not self._lines:
+        # Single click: the cursor goes to the block. Double click selects
+        # the paragraph under the pointer, triple click the whole article
+        # (Textual's default would select the whole widget on a double click).
+        if not self._lines:
             return
         offset = event.get_content_offset(self)
-        if offset is None:
+        y = int(self.scroll_offset.y) + offset.y if offset is not None else -1
+        on_body = 0 <= y < len(self._lines) and self._lines[y][0] == R_BODY
+        if event.chain in (2, 3) and self.allow_select and self.screen.allow_select and self.app.ALLOW_SELECT:
+            event.prevent_default()
+            if event.chain == 3:
+                self.select_span(0, self._text_len)
+            elif on_body:
+                self.select_span(*self._spans[self._lines[y][1]])
             return
-        y = int(self.scroll_offset.y) + offset.y
-        if 0 <= y < len(self._lines) and self._lines[y][0] == R_BODY:
+        if self.text_selection is not None:
+            return
+        if on_body:
             self.cursor = self._lines[y][1]
