@@ -114,6 +114,7 @@ def _pick_main(body):
     widened while a parent holds clearly more of the text.
     """
     score: dict[int, float] = {}
+    sub: dict[int, float] = {}
     nodes: dict[int, object] = {}
     total = 0.0
     for t in body.traverse(include_text=True):
@@ -135,12 +136,14 @@ def _pick_main(body):
         if blk is None:
             continue
         anc = blk if blk.tag in ("body", "main", "article") else blk.parent
-        for k in range(2):
+        for k in range(30):
             if anc is None:
                 break
             mid = anc.mem_id
-            nodes[mid] = anc
-            score[mid] = score.get(mid, 0.0) + (w if k == 0 else w * 0.5)
+            if k < 2:
+                nodes[mid] = anc
+                score[mid] = score.get(mid, 0.0) + (w if k == 0 else w * 0.5)
+            sub[mid] = sub.get(mid, 0.0) + w
             if anc.tag == "body":
                 break
             anc = anc.parent
@@ -149,15 +152,20 @@ def _pick_main(body):
     best_id = max(score, key=score.__getitem__)
     node = nodes[best_id]
     # Widen while the parent gathers clearly more (articles split over siblings).
-    for _ in range(3):
+    base = node
+    for _ in range(8):
         up = node.parent
         if up is None or up.tag == "html":
             break
-        up_s = score.get(up.mem_id, 0.0)
-        if up_s > score.get(node.mem_id, 0.0) * 1.25 and up_s > 0.6 * total:
-            node = up
+        cur = sub.get(base.mem_id, 0.0)
+        up_s = sub.get(up.mem_id, 0.0)
+        if up_s <= cur * 1.05:
+            node = up          # a wrapper around the same text
+        elif cur < 0.7 * total and up_s > cur * 1.3:
+            node = base = up
         else:
             break
+    node = base
     return node
 
 
