@@ -1,0 +1,349 @@
+"""The hostile folder (tests/hostile.py) against folder traversal, the
+library index, the cleaner (fuzzed with hypothesis) and the CLI."""
+
+from __future__ import annotations
+
+import html as html_mod
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parent))
+import hostile  # noqa: E402
+
+from tui.core.model import ArticleError  # noqa: E402
+
+#: Generous bound for work that must terminate (a hang guard, not a benchmark).
+HANG = 120.0
+
+
+def no_controls(s: str | None) -> bool:
+    return not s or all(ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs") for ch in s)
+
+
+def run_bounded(fn, timeout=HANG):
+    out: dict = {}
+
+    def go():
+        try:
+            out["value"] = fn()
+        except BaseException as e:  # noqa: BLE001
+            out["error"] = e
+
+    t = threading.Thread(target=go, daemon=True)
+    t.start()
+    t.join(timeout)
+    assert not t.is_alive(), f"did not finish in {timeout} s"
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
+HAVE_HTML = importlib.util.find_spec("tui.core.clean.html") is not None
+needs_html = pytest.mark.skipif(not HAVE_HTML, reason="the HTML cleaner (tui.core.clean.html) has not landed")
+
+
+@pytest.fixture(scope="module")
+def hostile_dir(tmp_path_factory):
+    """The hostile folder without the three big files (see the slow tests)."""
+    root = tmp_path_factory.mktemp("hostile")
+    m = hostile.build_hostile(root, big=False)
+    if not HAVE_HTML:
+        for name in [n for n in m.files if n.startswith("html/")]:
+            (root / name).unlink()
+            del m.files[name]
+    yield m
+    (root / "perm" / "unreadable.txt").chmod(0o644)
+
+
+# -- folder traversal ---------------------------------------------------------------
+
+def test_traversal_terminates_and_finds_each_article_once(hostile_dir):
+    from tui.core.library import iter_article_files
+
+    root = hostile_dir.root
+    skipped: list[tuple[str, str]] = []
+    found = run_bounded(lambda: list(iter_article_files([root], skipped)), 30)
+    rel = [os.path.relpath(p, root) for p in found]
+    assert len(rel) == len(set(rel)), "a file was yielded twice (directory loop followed)"
+    for name in hostile_dir.ok():
+        assert name in rel, name
+    assert "dir.txt" not in rel  # a folder named .txt is walked into, not read
+    skipped_rel = {os.path.relpath(p, root): why for p, why in skipped}
+    for name in ("dangling.txt", "loop-a.txt", "loop-b.txt"):
+        assert name not in rel and skipped_rel.get(name), (name, skipped_rel)
+    # FIFOs and devices are either skipped or listed, never read (test_textio checks
+    # reading them raises "not a regular file" without opening them)
+    for name in ("fifo.txt", "device.txt"):
+        assert name in rel or name in skipped_rel
+
+
+def test_directory_symlink_to_parent_and_self(tmp_path):
+    from tui.core.library import iter_article_files
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("x")
+    (tmp_path / "a" / "up").symlink_to("..")
+    (tmp_path / "a" / "me").symlink_to(".")
+    (tmp_path / "b").symlink_to("a")
+    skipped: list = []
+    found = run_bounded(lambda: list(iter_article_files([tmp_path], skipped)), 10)
+    assert [p.name for p in found] == ["x.txt"]
+    assert any("loop" in why for _, why in skipped)
+
+
+# -- the library index ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def scanned(hostile_dir, tmp_path_factory):
+    from tui.core.db import Database
+    from tui.core.library import Library
+
+    home = tmp_path_factory.mktemp("home")
+    db = Database.open(home)
+    lib = Library(db, [hostile_dir.root])
+    report = run_bounded(lambda: lib.scan(jobs=1))
+    yield hostile_dir, lib, report
+    db.close()
+
+
+def _all_text(art) -> str:
+    return "\n".join([art.title or "", art.dek or "", art.text(), *(r.text for r in art.removed)])
+
+
+def test_scan_answers_every_file(scanned):
+    m, lib, report = scanned
+    root = m.root
+    entries = {os.path.relpath(e.path, root): e for e in lib.entries()}
+    for name in m.ok():
+        e = entries.get(name)
+        assert e is not None, name
+        assert e.status == "ok", (name, e.error)
+        art = lib.article(e.path)
+        text = _all_text(art)
+        for w in m.files[name].words:
+            assert w in text, (name, w)
+    for name, reason in m.errors().items():
+        e = entries.get(name)
+        assert e is not None and e.status == "error", name
+        assert e.error == reason, (name, e.error)
+
+
+@pytest.mark.slow
+def test_scan_big_files(tmp_path):
+    """50 MB file, 5 MB single line, 400,000 short lines: indexed in bounded
+    time (the hang guard), the 50 MB one read in part with a note."""
+    from tui.core.db import Database
+    from tui.core.library import Library
+
+    big = tmp_path / "big"
+    big.mkdir()
+    m = hostile.build_hostile(big, fifo=False)
+    db = Database.open(tmp_path / "home")
+    lib = Library(db, [big / n for n in ("big-50mb.txt", "big-single-line.txt", "big-400k-lines.txt")])
+    run_bounded(lambda: lib.scan(jobs=1), 300)
+    for e in lib.entries():
+        assert e.status == "ok", (e.path, e.error)
+        art = lib.article(e.path)
+        for w in m.files[os.path.basename(e.path)].words:
+            assert w in _all_text(art)
+    art = lib.article(str(big / "big-50mb.txt"))
+    assert any("first 8 MB" in n for n in art.notes), art.notes
+    db.close()
+
+
+def test_scan_fifo_and_device_are_not_articles(scanned):
+    m, lib, report = scanned
+    entries = {os.path.relpath(e.path, m.root): e for e in lib.entries()}
+    skipped = {os.path.relpath(p, m.root) for p, _ in report.skipped}
+    for name in ("fifo.txt", "device.txt"):
+        e = entries.get(name)
+        assert (e is None and name in skipped) or (e.status == "error" and e.error == "not a regular file")
+
+
+def test_nothing_stored_has_control_characters(scanned):
+    m, lib, _ = scanned
+    for e in lib.entries():
+        assert no_controls(e.title), e.path
+        if e.status != "ok":
+            continue
+        art = lib.article(e.path)
+        for s in (art.title, art.dek, art.author, art.outlet, art.dateline, *art.notes,
+                  *(b.text for b in art.blocks), *(r.text for r in art.removed)):
+            assert no_controls(s), (e.path, s[:80] if s else s)
+
+
+@needs_html
+def test_html_scripts_and_handlers_not_in_text(scanned):
+    m, lib, _ = scanned
+    art = lib.article(str(m.root / "html" / "scripts.html"))
+    text = art.markdown()
+    for bad in ("alert(", "steal()", "document.write", "onerror", "javascript:", "body{}"):
+        assert bad not in text, bad
+
+
+@needs_html
+def test_deep_html_no_recursion_error(scanned):
+    m, lib, _ = scanned
+    for name in ("html/deep.html", "html/deep-unclosed.htm"):
+        e = [x for x in lib.entries() if x.path == str(m.root / name)][0]
+        assert e.status == "ok", e.error
+        assert "cleaner error" not in (e.error or "")
+
+
+# -- the cleaner, fuzzed --------------------------------------------------------------------
+
+_TOKENS = [
+    "The", "council", "met", "on", "Tuesday", "café", "naïve", "“quotes”", "–", "—", ".", ",", "!",
+    "\n", "\n\n", "\n\n", " ", "  ", "\t",
+    "# ", "## ", "> ", "- ", "* ", "1. ", "**", "_", "`", "```", "---", "|", "[a](http://example.com)",
+    "[x](javascript:alert(1))", "![img](x.png)", "\\", "<", ">", "&", "&amp;", "&#27;[31m", "&#x9b;",
+    "<p>", "</p>", "<div>", "</div>", "<h1>", "</h1>", "<br>", "<script>alert(1)</script>",
+    "<a href='javascript:x'>", "</a>", "<!--", "-->", "<![CDATA[", "]]>", "<li>", "<blockquote>",
+    "<style>p{}</style>", "<b>", "</b>", "<table><tr><td>", "Comments", "Share", "Advertisement",
+    "By Jane Doe", "Nov 18, 2024", "Photo: AP", "Read more", "שלום", "表意", "👩‍👩‍👧",
+    "[@click=app.quit]", "[red]", "[/]", *hostile.CONTROLS, "\x1b", "\x9b", "\x00", "\r", "\r\n",
+]
+fuzz_doc = st.lists(st.one_of(st.sampled_from(_TOKENS), st.text(max_size=12)), max_size=60).map("".join)
+_ALNUM = re.compile(r"[^\W_]+")
+
+
+def _norm(s: str) -> str:
+    return unicodedata.normalize("NFKC", s).casefold()
+
+
+def _input_words(text: str, kind: str) -> tuple[set[str], str]:
+    from tui.core.textio import strip_controls
+
+    # Controls are stripped first (joining what they separated); Markdown
+    # links/images lose their targets: "[a](http://x)" -> "a"
+    text = strip_controls(text)
+    variants = [text, re.sub(r"\]\([^)]*\)", "]", text)]
+    if kind == "html":
+        for v in (text, re.sub(r"<[^>]*>", "", text)):
+            variants += [html_mod.unescape(v), strip_controls(html_mod.unescape(v))]
+    words: set[str] = set()
+    squashed = []
+    for v in variants:
+        v = _norm(v)
+        words.update(_ALNUM.findall(v))
+        squashed.append("".join(_ALNUM.findall(v)))
+    return words, "\x00".join(squashed)
+
+
+def check_clean_properties(text: str, kind: str, *, idempotent: bool = True) -> None:
+    from tui.core.clean import clean
+
+    art = clean(text, kind=kind, name="")
+    # no control characters anywhere in the output
+    md = art.markdown()
+    for s in (md, art.title, art.dek, art.author, art.outlet, art.section, art.dateline,
+              *art.notes, *(b.text for b in art.blocks), *(r.text for r in art.removed)):
+        assert no_controls(s), (kind, s)
+    # output words come from the input (a word may be the join of input
+    # pieces, e.g. "foo<b>bar</b>" -> "foobar")
+    words, squashed = _input_words(text, kind)
+    for w in _ALNUM.findall(_norm(art.text())):
+        assert w in words or w in squashed, (kind, w)
+    for w in _ALNUM.findall(_norm(art.title or "")):
+        assert w in words or w in squashed or w == "untitled", (kind, "title", w)
+    # idempotent: cleaning the cleaned article's Markdown gives the same blocks
+    if not idempotent:
+        return
+    again = clean(md, kind="markdown", name="")
+    assert [b.text for b in again.blocks] == [b.text for b in art.blocks], kind
+
+
+KINDS = ["text", "markdown", "html"] if HAVE_HTML else ["text", "markdown"]
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fuzz_doc, st.sampled_from(KINDS))
+def test_fuzz_cleaner(text, kind):
+    """No exception, no control characters, output words from the input."""
+    check_clean_properties(text, kind, idempotent=False)
+
+
+@pytest.mark.xfail(strict=False, reason="cleaner: a title derived from the first sentence is "
+                   "dropped as a duplicate when re-cleaned, e.g. 'By Jane Doe\\By Jane Doe.' "
+                   "-> blocks ['By Jane Doe\\By Jane Doe.'] then [] (reported)")
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fuzz_doc, st.sampled_from(KINDS))
+def test_fuzz_cleaner_idempotent(text, kind):
+    """clean(article.markdown(), kind="markdown") gives the same blocks."""
+    check_clean_properties(text, kind)
+
+
+@pytest.mark.parametrize("name", [
+    "ctl/ansi.txt", "ctl/markup.md", "md/js-links.md", "enc/rtl-combining.txt", "enc/emoji-wide.txt",
+    "enc/cp1252.txt", pytest.param("html/scripts.html", marks=needs_html),
+    pytest.param("html/unclosed.html", marks=needs_html)])
+def test_cleaner_properties_on_hostile_files(hostile_dir, name):
+    from tui.core.textio import kind_of, read_article_text
+
+    text, _ = read_article_text(hostile_dir.root / name)
+    check_clean_properties(text, kind_of(name))
+
+
+# -- the CLI -----------------------------------------------------------------------------------
+
+def _cli(*args, timeout=HANG, **kw):
+    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True,
+                          timeout=timeout, **kw)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tui.commands.clean") is None,
+                    reason="copydesk clean not written yet")
+def test_cli_clean_json_answers_every_file(hostile_dir, tmp_path):
+    root = hostile_dir.root
+    names = hostile_dir.ok() + sorted(hostile_dir.errors()) + ["fifo.txt", "device.txt"]
+    paths = [str(root / n) for n in names]
+    r = _cli("clean", "--format", "json", *paths, env={**os.environ, "COPYDESK_HOME": str(tmp_path)})
+    assert b"Traceback" not in r.stderr, r.stderr.decode(errors="replace")[-2000:]
+    assert r.returncode == 1  # some inputs are not articles
+    assert b"\x1b" not in r.stdout and b"\x9b" not in r.stdout
+    lines = [json.loads(line) for line in r.stdout.decode().splitlines()]
+    by_path = {d["path"]: d for d in lines}
+    assert len(by_path) == len(paths), set(paths) - set(by_path)
+    for n, p in zip(names, paths):
+        d = by_path.get(p) or by_path.get(os.path.realpath(p))
+        assert d is not None, n
+        exp = hostile_dir.files[n]
+        if exp.status == "ok":
+            assert "error" not in d, (n, d.get("error"))
+            blob = json.dumps(d, ensure_ascii=False)
+            for v in d.values():
+                assert not isinstance(v, str) or no_controls(v), n
+            for w in exp.words:
+                assert w in blob or json.dumps(w)[1:-1] in blob, (n, w)
+        else:
+            assert d.get("error"), n
+            assert (exp.reason or "not a regular file") in d["error"], (n, d["error"])
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tui.commands.clean") is None,
+                    reason="copydesk clean not written yet")
+def test_cli_missing_file_no_traceback(tmp_path):
+    r = _cli("clean", str(tmp_path / "does-not-exist.txt"), timeout=60)
+    assert b"Traceback" not in r.stderr
+    assert r.returncode != 0
+
+
+@pytest.mark.xfail(strict=False, reason="the cleaner removes U+200D (zero-width joiner), "
+                   "splitting emoji sequences like the family emoji")
+def test_emoji_zwj_sequences_survive_cleaning():
+    from tui.core.clean import clean
+
+    family = "👩\u200d👩\u200d👧\u200d👦"
+    art = clean(f"Title\n\n{hostile.PROSE} A family {family} and a flag 🇫🇷 here.\n", kind="text")
+    assert family in art.text()
