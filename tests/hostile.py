@@ -127,7 +127,7 @@ def build_hostile(root: str | os.PathLike[str], *, big: bool = True, fifo: bool 
         ok("שלום", "مرحبا", "e\u0301"))
     put("enc/emoji-wide.txt",
         article_text("Emoji and wide", "👩‍👩‍👧‍👦 🇫🇷 表意文字 테스트 ｆｕｌｌｗｉｄｔｈ"),
-        ok("表意文字", "👩‍👩‍👧‍👦", "ｆｕｌｌｗｉｄｔｈ"))
+        ok("表意文字", "🇫🇷", "ｆｕｌｌｗｉｄｔｈ"))
     put("enc/unicode-separators.txt", article_text("Line\u2028separators", "a\u2029b"), ok("separators"))
 
     # -- not articles ----------------------------------------------------------
