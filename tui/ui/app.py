@@ -116,7 +116,7 @@ class CopydeskApp(App[int]):
                 yield ProgressBar(id="scan-progress", show_eta=False, show_percentage=False)
                 yield Static(id="library-status", markup=False)
             yield ArticleView(id="reader")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def sources(self) -> SourceList:

@@ -27,6 +27,8 @@ from tui.core.library import Entry
 ROW_HEIGHT = 2
 UNREAD = "●"
 MARKS = "✎"
+#: Reading speed for the "N min" hint (the same as Article.reading_minutes).
+WORDS_PER_MINUTE = 230
 
 
 def row_content(entry: Entry) -> Content:
@@ -39,8 +41,10 @@ def row_content(entry: Entry) -> Content:
         return Content.assemble(line1, "\n", line2)
     marker = (f"{UNREAD} ", "$accent") if not entry.read else ("  ", "")
     line1 = Content.assemble(marker, (title, "bold" if not entry.read else ""))
-    bits = [b for b in (entry.outlet, entry.date) if b]
-    details = " · ".join(b.replace("\n", " ") for b in bits) or "—"
+    bits = [b.replace("\n", " ") for b in (entry.outlet, entry.date) if b]
+    if entry.words:
+        bits.append(f"{max(1, round(entry.words / WORDS_PER_MINUTE))} min")
+    details = " · ".join(bits) or "—"
     parts: list = [("  ", ""), (details, "dim")]
     if entry.marks:
         parts += [("  ", ""), (f"{MARKS}{entry.marks}", "$warning")]
