@@ -395,3 +395,37 @@ def export_csv(db: Database, marks: Sequence[Mark]) -> str:
 
 EXPORTERS: dict[str, Callable[[Database, Sequence[Mark]], str]] = {
     "markdown": export_markdown, "json": export_json, "csv": export_csv}
+
+
+def export_file(db: Database, article: str | None = None, fmt: str = "markdown",
+                directory: str | Path | None = None) -> Path:
+    """Write the marks of *article* (or of the whole library) to a new file
+    in *directory* (default: ``exports/`` in the copydesk home); returns its
+    path. Written to a temporary name, then renamed, so a crash never leaves
+    half a file."""
+    import os
+
+    marks = marks_for(db, article) if article else all_marks(db)
+    if not marks:
+        raise MarkError("no marks to export" + (" in this article" if article else ""))
+    out_dir = Path(directory) if directory else Path(db.path).parent / "exports"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ext = {"markdown": "md", "json": "json", "csv": "csv"}[fmt]
+    stem = "marks-" + (_slug(article_info(db, marks)[article].title) if article else "library")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = out_dir / f"{stem}-{stamp}.{ext}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = out_dir / f"{stem}-{stamp}-{n}.{ext}"
+    tmp = target.with_name("." + target.name + ".tmp")
+    tmp.write_text(EXPORTERS[fmt](db, marks), encoding="utf-8")
+    os.replace(tmp, target)
+    return target
+
+
+def _slug(title: str) -> str:
+    import re
+
+    s = re.sub(r"[^\w]+", "-", title.casefold()).strip("-")
+    return s[:40].rstrip("-") or "article"

@@ -33,6 +33,9 @@ from tui.ui.widgets.search_bar import SearchBar
 from tui.ui.widgets.source_list import SourceList
 
 from tui.ui.widgets.article_view import ArticleView
+# --- marks (marks engineer) ---
+from tui.ui.marking import MarksMixin
+# --- end marks ---
 
 #: Settings keys in the database.
 THEME_SETTING = "theme"
@@ -67,7 +70,7 @@ def placeholder_article(title: str, message: str) -> Article:
     return Article(title=title, blocks=[Block(PARAGRAPH, message)])
 
 
-class CopydeskApp(App[int]):
+class CopydeskApp(MarksMixin, App[int]):
     """The copydesk reader."""
 
     CSS_PATH = "copydesk.tcss"
@@ -82,6 +85,13 @@ class CopydeskApp(App[int]):
         Binding("tab", "focus_next", "Next pane", show=False),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
         Binding("ctrl+r", "rescan", "Rescan library", show=False),
+        # --- marks (marks engineer) ---
+        Binding("m", "mark", "Mark"),
+        Binding("a", "annotate", "Mark + note"),
+        Binding("v", "select_sentences", "Select sentences to mark", show=False),
+        Binding("apostrophe", "marks_list", "Marks", key_display="'"),
+        Binding("u", "undo_mark", "Undo mark removal", show=False),
+        # --- end marks ---
     ]
 
     def __init__(self, roots: Iterable[str | os.PathLike[str]] | None = None,
@@ -172,6 +182,7 @@ class CopydeskApp(App[int]):
         entry = self._entry(path)
         name = os.path.basename(path)
         state = get_state(self.db, path)
+        readable = True
         try:
             if entry is not None and not entry.ok:
                 raise ArticleError(entry.error or entry.status, path)
@@ -179,8 +190,10 @@ class CopydeskApp(App[int]):
         except ArticleError as e:
             article = placeholder_article(name, f"{name} is not a readable article: {e.reason}.")
             state = ReadingState(path)
+            readable = False
         self.current_path = path
         self.reader.load(article, cursor=state.cursor, scroll_y=state.scroll)
+        self.marks_article_loaded(article, path, readable)  # marks engineer
         self.sub_title = article.title.replace("\n", " ")
         self.sources.highlight_path(path)
         state.read = True
@@ -334,6 +347,7 @@ class CopydeskApp(App[int]):
                     article = None
                 if article is not None and article != reader.article:
                     reader.load(article, cursor=int(reader.cursor), scroll_y=float(reader.scroll_y))
+                    self.marks_article_loaded(article, self.current_path)  # marks engineer
                     self.sub_title = article.title.replace("\n", " ")
 
     def _refresh_entries(self) -> None:
