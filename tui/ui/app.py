@@ -22,13 +22,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, ProgressBar, Static
+from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from tui.core.db import Database, DatabaseError
 from tui.core.library import Entry, Library, ReadingState, get_state, last_opened, save_state
 from tui.core.model import PARAGRAPH, Article, ArticleError, Block
-from tui.ui.commands import CopydeskCommands
 from tui.ui.widgets.search_bar import SearchBar
 from tui.ui.widgets.source_list import SourceList
 
@@ -70,12 +69,25 @@ def placeholder_article(title: str, message: str) -> Article:
     return Article(title=title, blocks=[Block(PARAGRAPH, message)])
 
 
+def _copydesk_commands():
+    """The palette provider, imported when the palette first opens."""
+    from tui.ui.commands import CopydeskCommands
+
+    return CopydeskCommands
+
+
+def progress_bar(done: int, total: int, width: int = 12) -> str:
+    """A text progress bar, e.g. ``━━━━━━╺─────``."""
+    filled = round(width * done / total) if total else 0
+    return "━" * filled + ("╺" if filled < width else "") + "─" * max(0, width - filled - 1)
+
+
 class CopydeskApp(MarksMixin, App[int]):
     """The copydesk reader."""
 
     CSS_PATH = "copydesk.tcss"
     TITLE = "copydesk"
-    COMMANDS = App.COMMANDS | {CopydeskCommands}
+    COMMANDS = App.COMMANDS | {_copydesk_commands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS = [
@@ -123,7 +135,6 @@ class CopydeskApp(MarksMixin, App[int]):
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
                 yield SourceList(id="sources")
-                yield ProgressBar(id="scan-progress", show_eta=False, show_percentage=False)
                 yield Static(id="library-status", markup=False)
             yield ArticleView(id="reader")
         yield Footer(compact=True)
@@ -315,8 +326,6 @@ class CopydeskApp(MarksMixin, App[int]):
         self.post_message(ScanFinished(report))
 
     def on_scan_progress(self, message: ScanProgress) -> None:
-        bar = self.query_one("#scan-progress", ProgressBar)
-        bar.update(total=max(message.total, 1), progress=message.done)
         self._update_status(scan=(message.done, message.total))
         now = time.monotonic()
         if now - self._last_list_refresh >= LIST_REFRESH_INTERVAL:
@@ -367,7 +376,7 @@ class CopydeskApp(MarksMixin, App[int]):
         if self.sources.query:
             text = f"{len(self.sources.visible_entries)} of {len(entries)} shown"
         if scan is not None:
-            text = f"Indexing {scan[0]}/{scan[1]}…"
+            text = f"Indexing {progress_bar(*scan)} {scan[0]}/{scan[1]}"
         elif self._scanning:
             text = f"{text} · indexing…"
         self.query_one("#library-status", Static).update(Content(text))
