@@ -22,20 +22,55 @@ DROP_TAGS = [
 #: Page furniture, removed unless it wraps most of the page (ASP.NET <form>).
 FURNITURE_TAGS = ["nav", "aside", "footer", "form", "menu", "header"]
 
-# class / id tokens that say "not the article".
-_JUNK_TOKEN = re.compile(
-    r"(?:^|[\s_-])(?:comments?|commentlist|comment-list|disqus|respond|reply|share|shares|sharing|sharedaddy|"
-    r"social|socials|sociallinks|related|relatedposts|promo|promos|newsletter|newsletters|subscribe|subscription|"
-    r"signup|sign-up|cookie|cookies|consent|gdpr|advert|advertisement|adsbygoogle|ads|ad|adslot|ad-slot|dfp|"
-    r"sponsor|sponsored|sidebar|widget|widgets|breadcrumb|breadcrumbs|popup|modal|outbrain|taboola|"
-    r"recommend|recommended|recommendations|trending|most-popular|popular|mostread|most-read|navbar|"
-    r"navigation|nav|menu|masthead|skip|skiplink|author-bio|authorbio|bio|about-author|tags|tag-list|"
-    r"taglist|paywall|toolbar|pagination|pager|read-more|readmore|more-stories|newsfeed|ticker|"
-    r"hidden|sr-only|visually-hidden|screen-reader-text|print-only|caption|credit|credits|byline|"
-    r"meta|post-meta|entry-meta|article-meta|dateline|timestamp|rating|reactions|emoji|jp-relatedposts)"
-    r"(?:$|[\s_-])",
-    re.I,
+# class / id words that say "not the article" (matched on whole words of
+# the attribute, split at spaces, "-" and "_").
+_JUNK_WORDS = frozenset(
+    """comment comments commentlist disqus respond share shares sharing sharedaddy social socials
+    sociallinks related relatedposts promo promos newsletter newsletters subscribe subscription signup
+    cookie cookies consent gdpr advert advertisement advertising adsbygoogle ads ad adslot dfp sponsor
+    sponsored sidebar widget widgets breadcrumb breadcrumbs popup modal outbrain taboola recommend
+    recommended recommendations trending popular mostread navbar navigation nav menu masthead skip
+    skiplink authorbio bio paywall toolbar pagination pager readmore newsfeed ticker hidden
+    caption credit credits byline dateline timestamp rating reactions emoji tags taglist""".split()
 )
+_JUNK_PAIRS = frozenset(
+    ("author bio", "about author", "sr only", "visually hidden", "screen reader", "print only",
+     "read more", "more stories", "most popular", "most read", "post meta", "entry meta", "article meta",
+     "tag list", "sign up", "ad slot", "jp relatedposts")
+)
+_DROP_SEL = ",".join(DROP_TAGS)
+_FURNITURE_SEL = ",".join(FURNITURE_TAGS)
+_JUNK_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary", "dialog", "alert", "search"))
+_SPLIT = re.compile(r"[\s_-]+")
+
+
+_MAIN_WORDS = frozenset(
+    "articlebody articletext storytext storybody postbody entrycontent postcontent storycontent "
+    "articlecontent maincontent".split()
+)
+_MAIN_PAIRS = frozenset(
+    f"{a} {b}" for a in ("article", "post", "entry", "story", "main", "body", "text", "content", "single")
+    for b in ("body", "content", "text", "inner", "main")
+    if a != b
+)
+
+
+def _junk_attr(a: str) -> bool:
+    """Junk words in a class/id string, unless it also names the article body."""
+    words = _SPLIT.split(a.lower())
+    prev = ""
+    junk = False
+    for w in words:
+        pair = prev + " " + w
+        if w in _MAIN_WORDS or pair in _MAIN_PAIRS:
+            return False
+        if w in _JUNK_WORDS or pair in _JUNK_PAIRS:
+            junk = True
+        prev = w
+    return junk
+
+
+_SMALL_TAGS = frozenset("a span i b em strong small li p img figure figcaption time button label h1 h2 h3 h4 h5 h6".split())
 _KEEP_TAGS = frozenset(("html", "body", "main", "article"))
 _MAIN_HINT = re.compile(
     r"(?:article|post|entry|story|content|main|text|body)[-_]?(?:body|content|text|inner|main)|articlebody|"
@@ -62,16 +97,17 @@ def html_to_markdown(html: str) -> tuple[str, dict]:
     body = tree.body
     if body is None:
         return "", meta
-    for node in body.css(",".join(DROP_TAGS)):
+    for node in body.css(_DROP_SEL):
         node.remove()
-    limit = 0.35 * len(body.text(deep=True))
-    for node in body.css(",".join(FURNITURE_TAGS)):
+    # Pick the main content first (cheap), then prune inside it only.
+    main = _pick_main(body)
+    limit = 0.35 * len(main.text(deep=True))
+    for node in main.css(_FURNITURE_SEL):
         if node.tag == "header" and node.css_first("h1") is not None:
             continue  # an article header keeps its headline
         if len(node.text(deep=True)) < limit:
             node.remove()
-    _prune_classes(body)
-    main = _pick_main(body)
+    _prune_classes(main, limit)
     return _convert(main), meta
 
 
@@ -82,24 +118,24 @@ def _attr_text(node) -> str:
     return (c + " " + i) if i else c
 
 
-def _prune_classes(root) -> None:
+def _prune_classes(root, limit: float) -> None:
     """Remove elements whose class/id/role says they are not the article,
     unless they hold a large share of the page's text (a wrapper that
     happens to carry a "has-sidebar" class)."""
-    limit = 0.35 * len(root.text(deep=True))
     for node in root.css("[class],[id],[role],[aria-hidden],[hidden]"):
-        if node.tag in _KEEP_TAGS:
-            continue
-        attrs = node.attributes
-        if "hidden" in attrs or attrs.get("aria-hidden") == "true":
-            node.remove()
-            continue
-        role = attrs.get("role") or ""
-        a = _attr_text(node)
-        if (role in ("navigation", "banner", "contentinfo", "complementary", "dialog", "alert", "search")) or (
-            a and _JUNK_TOKEN.search(a) and not _MAIN_HINT.search(a)
-        ):
-            if len(node.text(deep=True)) < limit:
+        attrs = node.attrs
+        junk = False
+        if "hidden" in attrs or attrs.get("aria-hidden") == "true" or attrs.get("role") in _JUNK_ROLES:
+            junk = True
+        else:
+            a = attrs.get("class") or ""
+            i = attrs.get("id")
+            if i:
+                a = a + " " + i
+            junk = bool(a) and _junk_attr(a)
+        if junk:
+            tag = node.tag
+            if tag in _SMALL_TAGS or (tag not in _KEEP_TAGS and len(node.text(deep=True)) < limit):
                 node.remove()
 
 

@@ -52,7 +52,14 @@ TAIL_CAP = 1_000_000
 
 
 def _norm(s: str) -> str:
-    return _NORM.sub(" ", s.lower()).strip()
+    return " ".join(w.lower() for w in _WORD.findall(s)) if s else ""
+
+
+def _key(u: Unit) -> str:
+    k = u.key
+    if k is None:
+        k = u.key = " ".join(w.lower() for w in u.words)
+    return k
 
 
 def _features(u: Unit) -> None:
@@ -271,7 +278,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
     # -- 3. repetitions ---------------------------------------------------
     seen_text: set[str] = set(title_keys)
     for u in units:
-        key = _norm(u.text)
+        key = _key(u)
         if not key:
             continue
         if key in seen_text and u.label is None:
@@ -287,10 +294,10 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
 
     # Text that repeats inside a paragraph (pull quotes, captions) goes.
     body = [u for u in units if u.label in ("p", "h", "q", "cap", "li")]
-    long_norms = [_norm(u.text) for u in body if u.nw >= 12]
+    long_norms = [_key(u) for u in body if u.nw >= 12]
     for u in body:
         if 3 <= u.nw <= 30 and u.label in ("p", "q", "cap"):
-            key = _norm(u.text)
+            key = _key(u)
             if any(key in other and key != other for other in long_norms):
                 u.label, u.reason = "junk", "duplicate"
 
@@ -348,7 +355,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
         if art.title:
             key = _norm(art.title)
             for b in list(art.blocks):
-                if _norm(b.text) == key:
+                if len(b.text) < 3 * len(art.title) + 10 and _norm(b.text) == key:
                     art.blocks.remove(b)
                     art.removed.append(Removed(b.text, "duplicate", b.start_line, b.end_line))
     if not art.title:

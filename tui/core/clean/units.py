@@ -44,6 +44,7 @@ class Unit:
     ends: bool = False
     good: bool = False
     fam: str | None = None
+    key: str | None = None     # normalised words, for repetition checks
     label: str | None = None   # decision: body kinds or "junk"/"meta"
     reason: str | None = None
 
