@@ -1,0 +1,445 @@
+"""Pilot tests of marking in the reader: mark by key, mark a mouse
+selection, select sentences, annotate, the colour/remove menu, the marks
+screen (list, jump, delete, undo, copy), persistence across restarts,
+orphans, export from the command palette, and a real kill -9 in tmux."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tui.core.db import Database
+from tui.core.marks import add_mark, all_marks, marks_for
+from tui.core.model import PARAGRAPH, Article, Block
+from tui.ui.app import CopydeskApp
+from tui.ui.screens.mark_menu import MarkMenu
+from tui.ui.screens.marks import MarksScreen
+from tui.ui.screens.note import NoteEditor
+from tui.ui.widgets.article_view import ArticleView, sentence_spans
+from textual.widgets import TextArea
+
+
+async def settle(app: CopydeskApp, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def screen_text(app: CopydeskApp) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def mark_highlights(app: CopydeskApp) -> dict[str, tuple[int, int, str, bool]]:
+    return {h.key[1]: (h.start, h.end, h.style, h.note) for h in app.reader.highlights
+            if isinstance(h.key, tuple) and h.key[0] == "mark"}
+
+
+def entry_marks(app: CopydeskApp, path: str) -> int:
+    return next(e.marks for e in app.entries if e.path == path)
+
+
+async def start(app: CopydeskApp, pilot, cursor: int = 1) -> ArticleView:
+    await settle(app, pilot)
+    reader = app.reader
+    reader.focus()
+    reader.cursor = cursor
+    await pilot.pause()
+    return reader
+
+
+def multi_sentence_block(article: Article) -> int:
+    for i, b in enumerate(article.blocks):
+        if len(sentence_spans(b.text)) >= 3:
+            return i
+    raise AssertionError("no paragraph with three sentences")
+
+
+# -- marking ------------------------------------------------------------------------
+
+async def test_m_marks_the_cursor_paragraph_and_it_persists(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        reader = await start(app, pilot, cursor=1)
+        path = app.current_path
+        text = reader.article.text()
+        s, e = reader.cursor_span()
+        await pilot.press("m")
+        await pilot.pause()
+        [m] = marks_for(app.db, path)
+        assert (m.start, m.end, m.exact) == (s, e, text[s:e].strip())
+        assert mark_highlights(app) == {m.uuid: (s, e, "yellow", False)}
+        assert entry_marks(app, path) == 1
+        assert "Marked" in screen_text(app)
+        await pilot.press("q")
+    # Restart: the mark is still there and shown.
+    app2 = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app2.run_test(size=(120, 40)) as pilot:
+        await settle(app2, pilot)
+        assert app2.current_path == path
+        assert mark_highlights(app2) == {m.uuid: (s, e, "yellow", False)}
+        assert entry_marks(app2, path) == 1
+
+
+async def test_m_marks_exactly_the_mouse_selection(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        reader = await start(app, pilot, cursor=0)
+        words = " ".join(reader.article.blocks[0].text.split()[1:4])
+        # Find the words on screen and drag across them.
+        for y in range(reader.size.height):
+            line = reader.render_line(y).text
+            if words in line:
+                x0 = line.index(words)
+                break
+        else:
+            raise AssertionError("words not on screen")
+        await pilot.mouse_down(ArticleView, offset=(x0, y))
+        await pilot.hover(ArticleView, offset=(x0 + 3, y))
+        await pilot.mouse_up(ArticleView, offset=(x0 + len(words) - 1, y))
+        await pilot.pause()
+        assert reader.selected_span() is not None
+        await pilot.press("m")
+        await pilot.pause()
+        [m] = marks_for(app.db, app.current_path)
+        assert m.exact == words
+        text = reader.article.text()
+        assert text[m.start:m.end] == words
+        # The exact span is highlighted, not the whole paragraph.
+        assert mark_highlights(app)[m.uuid][:2] == (m.start, m.end)
+        assert reader.cursor_span() != (m.start, m.end)
+        assert reader.selected_span() is None  # the selection is cleared
+
+
+STORY = """Grid holds through the night
+
+Officials in Kyiv said on Tuesday that the power grid held through the night. Engineers worked in shifts to repair the damaged substations. A spokesman said the repairs would take weeks. Aid from allies had arrived faster than in previous months.
+
+The minister warned that winter would test the country's energy system again. He asked people to save power in the evenings. Schools will close early on Fridays.
+
+Residents in the east reported long queues at the few shops still open. Many said they had learned to live with the outages.
+"""
+
+
+@pytest.fixture
+def story_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "story"
+    d.mkdir()
+    (d / "grid.txt").write_text(STORY, encoding="utf-8")
+    return d
+
+
+async def test_sentence_selection_marks_part_of_a_paragraph(home: Path, story_dir: Path) -> None:
+    app = CopydeskApp(roots=[story_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        reader = app.reader
+        block = multi_sentence_block(reader.article)
+        reader = await start(app, pilot, cursor=block)
+        base = reader.block_span(block)[0]
+        sents = sentence_spans(reader.article.blocks[block].text)
+        await pilot.press("v")
+        await pilot.pause()
+        sel = [h for h in reader.highlights if h.style == "search"]
+        assert [(h.start, h.end) for h in sel] == [(base + sents[0][0], base + sents[0][1])]
+        await pilot.press("j", "j", "k")  # three sentences, then back to two
+        await pilot.press("m")
+        await pilot.pause()
+        [m] = marks_for(app.db, app.current_path)
+        assert (m.start, m.end) == (base + sents[0][0], base + sents[1][1])
+        assert not [h for h in reader.highlights if h.style == "search"]
+        # h/l move the start; Esc leaves without marking.
+        await pilot.press("v", "j", "j", "l", "escape")
+        await pilot.pause()
+        assert len(marks_for(app.db, app.current_path)) == 1
+        await pilot.press("v", "j", "j", "l", "m")
+        await pilot.pause()
+        spans = sorted((x.start, x.end) for x in marks_for(app.db, app.current_path))
+        assert spans[1] == (base + sents[1][0], base + sents[2][1])
+
+
+async def test_a_marks_and_annotates(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        reader = await start(app, pilot, cursor=1)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        [m] = marks_for(app.db, app.current_path)  # marked before the note is written
+        await pilot.press(*"Key line", "enter", *"second")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteEditor)
+        [m] = marks_for(app.db, app.current_path)
+        assert m.note == "Key line\nsecond"
+        assert mark_highlights(app)[m.uuid][3] is True  # note marker
+        # a on a marked passage edits its note; Esc cancels the edit.
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.query_one(TextArea).text == "Key line\nsecond"
+        await pilot.press(*"xx", "escape")
+        await pilot.pause()
+        assert marks_for(app.db, app.current_path)[0].note == "Key line\nsecond"
+        # On an unmarked paragraph, Esc keeps the mark without a note.
+        reader.cursor = 3
+        await pilot.press("a", *"zz", "escape")
+        await pilot.pause()
+        notes = sorted(x.note for x in marks_for(app.db, app.current_path))
+        assert notes == ["", "Key line\nsecond"]
+
+
+async def test_m_on_a_marked_passage_changes_colour_or_removes(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        reader = await start(app, pilot, cursor=1)
+        path = app.current_path
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, MarkMenu)
+        await pilot.press("3")
+        await pilot.pause()
+        [m] = marks_for(app.db, path)
+        assert m.color == "blue" and mark_highlights(app)[m.uuid][2] == "blue"
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert marks_for(app.db, path) == [] and mark_highlights(app) == {}
+        assert entry_marks(app, path) == 0
+        await pilot.press("u")  # undo
+        await pilot.pause()
+        assert [x.uuid for x in marks_for(app.db, path)] == [m.uuid]
+        assert m.uuid in mark_highlights(app) and entry_marks(app, path) == 1
+
+
+# -- the marks screen -------------------------------------------------------------------
+
+def _seed_marks(home: Path, seeds_dir: Path) -> dict[str, tuple[str, str]]:
+    """Index the seeds and mark the 3rd paragraph of the first and the last
+    seed (with a note on the last). Returns {path: (uuid, quote)}."""
+    from tui.core.library import Library
+
+    db = Database.open(home)
+    try:
+        lib = Library(db, [seeds_dir])
+        lib.scan()
+        paths = sorted(e.path for e in lib.entries() if e.ok)
+        out = {}
+        for path, note in ((paths[0], ""), (paths[-1], "far away")):
+            art = lib.article(path)
+            s, e = list(art.block_spans())[min(3, len(art.blocks) - 1)]
+            m = add_mark(db, path, art, s, e, note=note)
+            out[path] = (m.uuid, m.exact)
+        return out
+    finally:
+        db.close()
+
+
+async def test_marks_screen_lists_toggles_and_jumps(home: Path, seeds_dir: Path) -> None:
+    made = _seed_marks(home, seeds_dir)
+    first, last = sorted(made)
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_path(first)
+        await pilot.pause()
+        await pilot.press("apostrophe")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MarksScreen)
+        assert [m.uuid for m in screen.marks] == [made[first][0]]
+        assert " ".join(made[first][1].split()[:5]) in screen_text(app)
+        await pilot.press("t")  # the whole library
+        await pilot.pause()
+        assert {m.uuid for m in screen.marks} == {made[first][0], made[last][0]}
+        text = screen_text(app)
+        assert "far away" in text and "2 marks" in text
+        # Choose the other article's mark and jump there.
+        screen.option_list.highlighted = next(i for i, m in enumerate(screen.marks)
+                                              if m.path == last)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, MarksScreen)
+        assert app.current_path == last
+        reader = app.reader
+        m = marks_for(app.db, last)[0]
+        block = reader.block_at(m.start)
+        assert reader.cursor == block
+        lo, hi = reader.visible_blocks()
+        assert lo <= block <= hi
+        assert app.focused is reader
+
+
+async def test_marks_screen_edits_deletes_undoes_and_copies(home: Path, seeds_dir: Path) -> None:
+    made = _seed_marks(home, seeds_dir)
+    first = sorted(made)[0]
+    uid, quote = made[first]
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_path(first)
+        await pilot.pause()
+        await pilot.press("apostrophe")
+        await pilot.pause()
+        # Colour and note.
+        await pilot.press("4")
+        await pilot.pause()
+        assert marks_for(app.db, first)[0].color == "pink"
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"edited", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MarksScreen)
+        assert marks_for(app.db, first)[0].note == "edited"
+        assert "edited" in screen_text(app)
+        # Copy the quote with its source line.
+        await pilot.press("y")
+        await pilot.pause()
+        clip = app.clipboard
+        title = next(e.title for e in app.entries if e.path == first)
+        assert clip.startswith("“" + quote + "”\n— ") and " ".join(title.split()) in clip
+        assert first in clip
+        # Delete, then undo.
+        await pilot.press("d")
+        await pilot.pause()
+        assert marks_for(app.db, first) == [] and app.screen.marks == []
+        assert entry_marks(app, first) == 0
+        await pilot.press("u")
+        await pilot.pause()
+        assert [m.uuid for m in marks_for(app.db, first)] == [uid]
+        assert entry_marks(app, first) == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert uid in mark_highlights(app)
+        assert mark_highlights(app)[uid][2] == "pink"
+
+
+async def test_orphans_are_listed_not_shown_in_the_text(home: Path, seeds_dir: Path) -> None:
+    from tui.core.library import Library
+
+    db = Database.open(home)
+    try:
+        lib = Library(db, [seeds_dir])
+        lib.scan()
+        path = sorted(e.path for e in lib.entries() if e.ok)[0]
+        # A mark made on an older version of the text, whose passage is gone.
+        old = Article(title="Old version", blocks=[Block(PARAGRAPH, "A paragraph the editors cut later.")])
+        add_mark(db, path, old, 2, 30, note="still here", source_hash="old", cleaner_version=-1)
+    finally:
+        db.close()
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        app.open_path(path)
+        await pilot.pause()
+        [m] = marks_for(app.db, path)
+        assert m.state == "orphan" and m.note == "still here"
+        assert mark_highlights(app) == {}
+        assert entry_marks(app, path) == 1
+        await pilot.press("apostrophe")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[orphan]" in text and "paragraph the editors cut" in text and "still here" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "orphan" in screen_text(app)  # told, not moved
+
+
+async def test_markup_in_quotes_is_literal(home: Path, hostile_library: Path) -> None:
+    app = CopydeskApp(roots=[hostile_library], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        path = next(e.path for e in app.entries if e.ok)
+        app.open_path(path)
+        await pilot.pause()
+        reader = app.reader
+        i = next(i for i, b in enumerate(reader.article.blocks) if "[red]" in b.text)
+        reader.cursor = i
+        await pilot.press("a", *"[bold]n[/bold]", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("apostrophe")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[red]x[/red]" in text and "[bold]n[/bold]" in text
+        assert app.is_running
+
+
+async def test_export_from_the_command_palette(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        reader = await start(app, pilot, cursor=1)
+        quote = reader.article.blocks[1].text
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Export marks")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        files = list((home / "exports").glob("marks-*.md"))
+        assert len(files) == 1
+        content = files[0].read_text(encoding="utf-8")
+        assert "> " + " ".join(quote.split()[:6]) in content
+        assert app.current_path in content
+
+
+# -- a real process, killed right after the mark is shown ------------------------------------
+
+@pytest.mark.e2e
+def test_mark_survives_kill_9_of_the_real_app(tmp_path: Path) -> None:
+    exe = shutil.which("copydesk")
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    assert exe, "copydesk is not installed on PATH"
+
+    def tmux(*args: str, check: bool = True) -> str:
+        r = subprocess.run(["tmux", *args], capture_output=True, text=True, timeout=20)
+        if check and r.returncode != 0:
+            raise AssertionError(f"tmux {' '.join(args)}: {r.stderr.strip()}")
+        return r.stdout
+
+    def wait_for(predicate, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = tmux("capture-pane", "-p", "-t", session)
+            if predicate(screen):
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"timed out; the screen was:\n{screen}")
+
+    home = tmp_path / "home"
+    session = f"copydesk-marks-{uuid.uuid4().hex[:8]}"
+    cmd = (f"exec env COPYDESK_HOME={shlex.quote(str(home))} TERM=xterm-256color "
+           f"{shlex.quote(exe)}")
+    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
+    try:
+        pid = int(tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip())
+        wait_for(lambda s: "articles" in s and "indexing" not in s.lower())
+        tmux("send-keys", "-t", session, "j")
+        time.sleep(0.3)
+        tmux("send-keys", "-t", session, "m")
+        wait_for(lambda s: "Marked" in s, timeout=10)
+        os.kill(pid, signal.SIGKILL)  # one moment after the acknowledgement
+    finally:
+        tmux("kill-session", "-t", session, check=False)
+    db = Database.open(home)
+    try:
+        marks = all_marks(db)
+        assert len(marks) == 1 and marks[0].exact
+    finally:
+        db.close()
