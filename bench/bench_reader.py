@@ -90,30 +90,71 @@ class MarkdownApp(App):
         yield Markdown()
 
 
+class FrameClock:
+    """Timestamps the next frame the app composes (headless apps compose
+    frames but don't write them: we render them to terminal bytes here, as
+    a real terminal driver would, so that cost is counted)."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.armed = False
+        self.when = 0.0
+        original = app._display
+
+        def display(screen, renderable) -> None:
+            if renderable is not None and self.armed:
+                from textual._compositor import CompositorUpdate
+
+                if isinstance(renderable, CompositorUpdate):
+                    renderable.render_segments(app.console)
+                self.when = time.perf_counter()
+                self.armed = False
+            original(screen, renderable)
+
+        app._display = display
+
+    def arm(self) -> None:
+        self.armed = True
+        self.when = 0.0
+
+    async def wait(self, timeout: float = 10.0) -> float:
+        start = time.perf_counter()
+        while self.armed and time.perf_counter() - start < timeout:
+            await asyncio.sleep(0.0005)
+        return self.when
+
+
 async def bench_view(article: Article, runs: int) -> dict:
-    out: dict = {"paint": [], "widget": [], "empty": [], "page": [], "lines_per_page": []}
+    out: dict = {"paint": [], "widget": [], "complete": [], "idle": [], "page": [],
+                 "lines_per_page": [], "page_widget": []}
     app = ViewApp()
     async with app.run_test(size=SIZE) as pilot:
         view = app.query_one(ArticleView)
         view.focus()
+        clock = FrameClock(app)
         await pilot.pause()
+        region = view.scrollable_content_region
         for _ in range(runs):
             view.load(None)
             await pilot.pause()
-            t0 = time.perf_counter()
-            await pilot.pause()
-            out["empty"].append(time.perf_counter() - t0)
-
+            # load() -> the first frame with the article composed and rendered.
+            before = view.lines_rendered
+            clock.arm()
             t0 = time.perf_counter()
             view.load(article)
+            t_frame = await clock.wait()
+            out["paint"].append(t_frame - t0)
+            assert view.lines_rendered > before, "the first frame did not show the article"
+            # The rest of the layout goes on in the background.
+            while not view.layout_complete:
+                await asyncio.sleep(0.001)
+            out["complete"].append(time.perf_counter() - t0)
             await pilot.pause()
-            out["paint"].append(time.perf_counter() - t0)
-            assert view.lines_rendered > 0
+            out["idle"].append(time.perf_counter() - t0)
 
-            # The widget's own share: load + layout + render the visible lines.
+            # The widget's own share: load + layout of the first screen + render it.
             view.load(None)
             await pilot.pause()
-            region = view.scrollable_content_region
             t0 = time.perf_counter()
             view.load(article)
             for y in range(region.height):
@@ -123,21 +164,17 @@ async def bench_view(article: Article, runs: int) -> dict:
 
         view.load(article)
         await pilot.pause()
-        out["page_widget"] = []
-        out["floor"] = []
+        out["layout_lines"] = len(view._lines)
         for _ in range(60):
-            # Through Textual: key press, action, paint.
+            # Key press -> frame (Pilot's key delivery included).
             before = view.lines_rendered
+            clock.arm()
             t0 = time.perf_counter()
             await pilot.press("space")
+            t_frame = await clock.wait()
+            out["page"].append(t_frame - t0)
             await pilot.pause()
-            out["page"].append(time.perf_counter() - t0)
             out["lines_per_page"].append(view.lines_rendered - before)
-            # The same overhead with a key nobody binds (Pilot's own floor).
-            t0 = time.perf_counter()
-            await pilot.press("f12")
-            await pilot.pause()
-            out["floor"].append(time.perf_counter() - t0)
             # The widget's own work for a page: the action + rendering the new screen.
             t0 = time.perf_counter()
             view.action_page_down()
@@ -145,7 +182,6 @@ async def bench_view(article: Article, runs: int) -> dict:
                 view.render_line(y)
             out["page_widget"].append(time.perf_counter() - t0)
             await pilot.pause()
-        out["layout_lines"] = len(view._lines)
         out["children"] = len(view.children)
     return out
 
@@ -192,16 +228,17 @@ def main() -> None:
     print(f"article: {len(text.encode('utf-8')) / 1e6:.2f} MB of text, {len(article.blocks)} blocks")
 
     r = asyncio.run(bench_view(article, args.runs))
+    med = statistics.median
     print(f"\nArticleView (median of {args.runs}):")
-    print(f"  load + first screen painted      {ms(statistics.median(r['paint']))}   (goal <= 200 ms)")
-    print(f"    of which the widget's own work {ms(statistics.median(r['widget']))}   (load, layout {r['layout_lines']} lines, render visible)")
-    print(f"    empty frame (pause) floor      {ms(statistics.median(r['empty']))}")
-    print(f"  child widgets mounted            {r['children']:8d}")
-    print(f"  scroll: per page via Pilot       {ms(statistics.median(r['page']))}   "
-          f"(space + paint; p90 {statistics.quantiles(r['page'], n=10)[-1] * 1000:.1f} ms; "
-          f"{statistics.median(r['lines_per_page']):.0f} lines rendered per page; {len(r['page'])} pages)")
-    print(f"    Pilot floor (unbound key)      {ms(statistics.median(r['floor']))}")
-    print(f"    widget's own work per page     {ms(statistics.median(r['page_widget']))}   "
+    print(f"  load -> first frame painted        {ms(med(r['paint']))}   (goal <= 200 ms)")
+    print(f"    widget's own work in it          {ms(med(r['widget']))}   (load + lay out the first screen + render it)")
+    print(f"  whole layout done (background)     {ms(med(r['complete']))}   ({r['layout_lines']} lines; the UI stays responsive)")
+    print(f"  app idle again (Pilot pause)       {ms(med(r['idle']))}")
+    print(f"  child widgets mounted              {r['children']:8d}")
+    print(f"  scroll: key -> frame, per page     {ms(med(r['page']))}   "
+          f"(space via Pilot; p90 {statistics.quantiles(r['page'], n=10)[-1] * 1000:.1f} ms; "
+          f"{med(r['lines_per_page']):.0f} lines rendered per page; {len(r['page'])} pages)")
+    print(f"    widget's own work per page       {ms(med(r['page_widget']))}   "
           f"(page_down action + render the new screen)")
 
     md = asyncio.run(bench_markdown(md_slice, args.md_runs))
@@ -211,8 +248,8 @@ def main() -> None:
           f"median of {args.md_runs}):")
     print(f"  update + first screen painted    {ms(mdm)}")
     print(f"  whole article, extrapolated x{1 / frac:.0f}  {mdm / frac:8.1f} s   (linear estimate, not measured)")
-    print(f"\nArticleView on the whole article is {mdm / statistics.median(r['paint']):.0f}x faster than "
-          f"Markdown on {frac:.0%} of it.")
+    print(f"\nArticleView's first frame for the whole article comes {mdm / med(r['paint']):.0f}x sooner than "
+          f"Markdown's for {frac:.0%} of it.")
 
 
 if __name__ == "__main__":

@@ -195,6 +195,7 @@ async def test_cursor_keeps_in_view_and_paging_moves_cursor_to_first_visible_blo
         assert top <= view._block_first[view.cursor] and view._block_end[view.cursor] <= top + h
         await pilot.press("space")
         await pilot.pause()
+        view.finish_layout()
         top2 = int(view.scroll_offset.y)
         assert top2 > top
         first_visible = min(i for i in range(view.block_count) if view._block_first[i] >= top2)
@@ -366,10 +367,12 @@ async def test_large_article_paints_first_screen_without_mounting_blocks(width):
         view.render_line_calls = 0
         view.lines_rendered = 0
         view.load(art)
-        await pilot.pause()
         height = view.scrollable_content_region.height
+        # load() lays out only what the first screen needs...
+        assert not view.layout_complete
+        assert len(view._lines) <= 3 * height + 50
+        await pilot.pause()
         assert len(view.children) == 0
-        assert len(view._lines) > 10 * height
         # Only the visible lines were rendered (a repaint or two at most).
         assert 0 < view.lines_rendered <= height
         assert view.render_line_calls <= 3 * height
@@ -382,6 +385,15 @@ async def test_large_article_paints_first_screen_without_mounting_blocks(width):
         await pilot.press("space")
         await pilot.pause()
         assert view.lines_rendered - before <= height + 2
+        # ...and the rest in the background, without painting anything more.
+        for _ in range(200):
+            if view.layout_complete:
+                break
+            await pilot.pause(0.01)
+        assert view.layout_complete
+        assert len(view._lines) > 10 * height
+        assert view.virtual_size.height == len(view._lines)
+        assert view.lines_rendered - before <= 2 * height + 4
         # The end is reachable and correct.
         await pilot.press("G")
         await pilot.pause()
@@ -578,3 +590,27 @@ async def test_select_span_and_double_click_selects_the_paragraph():
         await pilot.click(ArticleView, offset=(view._col_left + 6, y), times=3)
         await pilot.pause()
         assert view.selected_span() == (0, len(text))
+
+
+@sync
+async def test_on_demand_layout_far_down_before_the_background_finishes():
+    art = big_article(4000)
+    text = art.text()
+    app = ViewApp(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        view.load(art, cursor=3500, scroll_y=0)
+        assert not view.layout_complete
+        # Callers can jump anywhere at once: the layout follows on demand.
+        view.scroll_to_block(3900)
+        assert view._block_first[3900] - 2 == int(view.scroll_offset.y)
+        s = text.index(art.blocks[3950].text)
+        view.select_span(s, s + 10)
+        assert view.selected_span() == (s, s + 10)
+        view.select_span(0, 0)
+        await pilot.press("j")
+        assert view.cursor == 3501
+        top, h = int(view.scroll_offset.y), view.scrollable_content_region.height
+        assert top <= view._block_first[3501] < top + h
+        assert any(art.blocks[3501].text[:25] in line for line in screen_lines(view))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from time import perf_counter
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -59,6 +60,9 @@ MAX_TEXT_WIDTH = 76
 #: Cells left of the text: cursor bar, note marker, space.
 MARGIN = 3
 FLASH_SECONDS = 1.5
+#: Background layout: blocks per batch, and time per step between messages.
+LAYOUT_STEP = 100
+LAYOUT_STEP_SECONDS = 0.008
 
 # Visual line roles.
 R_TITLE, R_META, R_DEK, R_BLANK, R_BODY, R_RLABEL, R_REMOVED, R_EMPTY = range(8)
@@ -327,6 +331,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._pending: tuple[int, float] | None = None
         self._pending_block: int | None = None
         self._removed_order: list = []
+        self._laid = 0
+        self._ri = 0
+        self._layout_done = True
+        self._layout_gen = 0
         self._meta = ""
         # Rendering.
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
@@ -369,6 +377,11 @@ class ArticleView(ScrollView, can_focus=True):
         self._flash = None
         self._layout_width = -1
         self._lines = []
+        self._block_first = []
+        self._block_end = []
+        self._laid = 0
+        self._layout_done = False
+        self._layout_gen += 1
         self._cache.clear()
         self.screen_clear_selection()
         n = len(self._spans)
@@ -434,7 +447,9 @@ class ArticleView(ScrollView, can_focus=True):
             self._pending = (self.cursor, 0.0) if self._pending is None else self._pending
             self._pending_block = index
             return
+        self._ensure(index)
         y = max(0, self._block_first[index] - 2)
+        self._extend(lines=y + 2 * self._view_height())
         self.scroll_to(y=y, animate=animate, immediate=not animate)
 
     def cursor_span(self) -> tuple[int, int]:
@@ -494,97 +509,166 @@ class ArticleView(ScrollView, can_focus=True):
     # Layout
 
     def _layout(self, width: int) -> None:
-        """Lay the article out for *width* cells; keep the reader's place."""
+        """Lay the article out for *width* cells; keep the reader's place.
+
+        Only what the screen needs is laid out now (a few hundred lines at
+        most); the rest follows in the background, a step at a time, and on
+        demand when a caller needs a block further down.
+        """
         self.layouts += 1
         article = self.article
         # Keep the reader's place: the cursor block where it is on screen when
         # it is visible, else the text at the top of the view.
         anchor_block = anchor_offset = None
         anchor_delta = 0
+        h = self._view_height()
         if self._lines and self._pending is None and self._block_first:
             top = int(self.scroll_offset.y)
-            h = self._view_height()
             c = self.cursor
             if c < len(self._block_first) and self._block_first[c] < top + h and self._block_end[c] > top:
                 anchor_block = c
                 anchor_delta = self._block_first[c] - top
             else:
                 anchor_offset = self._point_offset(0, top)
+        self._layout_gen += 1
         self._layout_width = width
         self._cache.clear()
         text_w = max(8, min(MAX_TEXT_WIDTH, width - MARGIN - 1))
         self._text_width = text_w
         self._col_left = max(0, (width - (MARGIN + text_w + 1)) // 2)
-        lines: list[tuple[int, int, int, int, int]] = []
-        append = lines.append
-        block_first: list[int] = []
-        block_end: list[int] = []
+        lines: list[tuple[int, int, int, int, int]] = [(R_BLANK, -1, 0, 0, P_NONE)]
+        self._lines = lines
+        self._block_first = []
+        self._block_end = []
+        self._laid = 0
+        self._ri = 0
+        self._layout_done = False
         if article is None:
-            append((R_BLANK, -1, 0, 0, P_NONE))
-            append((R_EMPTY, -1, 0, 0, P_NONE))
+            lines.append((R_EMPTY, -1, 0, 0, P_NONE))
+            self._removed_order = []
+            self._layout_done = True
         else:
-            append((R_BLANK, -1, 0, 0, P_NONE))
             for role, s in ((R_TITLE, article.title), (R_META, self._meta), (R_DEK, article.dek or "")):
                 if s:
                     for a, b in wrap_spans(s, text_w):
-                        append((role, -1, a, b, P_NONE))
-            append((R_BLANK, -1, 0, 0, P_NONE))
-            removed = sorted(article.removed, key=lambda r: r.start_line) if self.show_removed else []
-            ri = 0
-            nrem = len(removed)
-            for bi, block in enumerate(article.blocks):
-                while ri < nrem and removed[ri].start_line < block.start_line:
-                    self._layout_removed(lines, ri, removed[ri].text, text_w)
-                    ri += 1
-                kind = block.kind
-                if kind == HEADING and bi > 0:
-                    append((R_BLANK, -1, 0, 0, P_NONE))
-                block_first.append(len(lines))
-                if kind == QUOTE:
-                    for a, b in wrap_spans(block.text, text_w - 2):
-                        append((R_BODY, bi, a, b, P_QUOTE))
-                elif kind == ITEM:
-                    prefix = P_BULLET
-                    for a, b in wrap_spans(block.text, text_w - 2):
-                        append((R_BODY, bi, a, b, prefix))
-                        prefix = P_HANG
-                else:
-                    for a, b in wrap_spans(block.text, text_w):
-                        append((R_BODY, bi, a, b, P_NONE))
-                block_end.append(len(lines))
-                append((R_BLANK, -1, 0, 0, P_NONE))
-            while ri < nrem:
-                self._layout_removed(lines, ri, removed[ri].text, text_w)
-                ri += 1
-            self._removed_order = removed
-            append((R_BLANK, -1, 0, 0, P_NONE))
-        self._lines = lines
-        self._block_first = block_first
-        self._block_end = block_end
-        self.virtual_size = Size(width, len(lines))
+                        lines.append((role, -1, a, b, P_NONE))
+            lines.append((R_BLANK, -1, 0, 0, P_NONE))
+            self._removed_order = (
+                sorted(article.removed, key=lambda r: r.start_line) if self.show_removed else []
+            )
         if self._pending is not None:
             cursor, scroll_y = self._pending
             self._pending = None
             block = self._pending_block
             self._pending_block = None
-            if block is not None and block_first:
-                scroll_y = max(0, block_first[block] - 2)
-            self.scroll_to(y=scroll_y, animate=False, immediate=True)
-        elif anchor_block is not None and anchor_block < len(block_first):
-            first = block_first[anchor_block]
-            h = self._view_height()
+            if block is not None and self._spans:
+                self._ensure(block)
+                scroll_y = max(0, self._block_first[block] - 2)
+            y = int(scroll_y)
+        elif anchor_block is not None:
+            self._ensure(anchor_block)
+            first = self._block_first[anchor_block]
             y = max(0, first - anchor_delta)
-            if block_end[anchor_block] > y + h:
+            self._extend(lines=y + 2 * h)
+            if self._block_end[anchor_block] > y + h:
                 # Taller now: show as much of the block as fits.
-                y = max(0, min(first - 1, block_end[anchor_block] + 1 - h))
-            self.scroll_to(y=y, animate=False, immediate=True)
-        elif anchor_offset is not None and block_first:
-            self.scroll_to(y=self._line_of_offset(anchor_offset), animate=False, immediate=True)
+                y = max(0, min(first - 1, self._block_end[anchor_block] + 1 - h))
+        elif anchor_offset is not None:
+            y = self._line_of_offset(anchor_offset)
+        else:
+            y = 0
+        self._extend(lines=y + 2 * h)
+        self.virtual_size = Size(width, len(self._lines))
+        self.scroll_to(y=y, animate=False, immediate=True)
         self.refresh()
+        if not self._layout_done:
+            self.call_after_refresh(self._layout_step, self._layout_gen)
+
+    def _layout_step(self, gen: int) -> None:
+        """Background layout: one step, then the next after other messages."""
+        if gen != self._layout_gen or self._layout_done:
+            return
+        deadline = perf_counter() + LAYOUT_STEP_SECONDS
+        while not self._layout_done and perf_counter() < deadline:
+            self._extend(steps=LAYOUT_STEP, resize=False)
+        self._set_virtual_height()
+        if not self._layout_done:
+            self.call_later(self._layout_step, gen)
+
+    def _ensure(self, block: int) -> None:
+        """Lay out up to and including *block*."""
+        if not self._layout_done and block >= self._laid:
+            self._extend(block=block)
+
+    def finish_layout(self) -> None:
+        """Lay out the whole article now (normally done in the background)."""
+        if not self._layout_done:
+            self._extend(block=len(self._spans))
+
+    @property
+    def layout_complete(self) -> bool:
+        return self._layout_done
+
+    def _set_virtual_height(self) -> None:
+        if self.virtual_size.height != len(self._lines):
+            self.virtual_size = Size(self._layout_width, len(self._lines))
+
+    def _extend(self, *, block: int = -1, lines: int = 0, steps: int | None = None, resize: bool = True) -> None:
+        """Lay out more blocks: through *block* and until there are *lines*
+        lines, or *steps* blocks (background step)."""
+        article = self.article
+        if self._layout_done or article is None or self._layout_width <= 0:
+            return
+        blocks = article.blocks
+        n = len(blocks)
+        out = self._lines
+        append = out.append
+        block_first = self._block_first
+        block_end = self._block_end
+        removed = self._removed_order
+        nrem = len(removed)
+        ri = self._ri
+        text_w = self._text_width
+        bi = self._laid
+        stop = n if steps is None else min(n, bi + steps)
+        while bi < stop and (steps is not None or bi <= block or len(out) < lines):
+            b = blocks[bi]
+            while ri < nrem and removed[ri].start_line < b.start_line:
+                self._layout_removed(out, ri, removed[ri].text, text_w)
+                ri += 1
+            kind = b.kind
+            if kind == HEADING and bi > 0:
+                append((R_BLANK, -1, 0, 0, P_NONE))
+            block_first.append(len(out))
+            if kind == QUOTE:
+                for s, e in wrap_spans(b.text, text_w - 2):
+                    append((R_BODY, bi, s, e, P_QUOTE))
+            elif kind == ITEM:
+                prefix = P_BULLET
+                for s, e in wrap_spans(b.text, text_w - 2):
+                    append((R_BODY, bi, s, e, prefix))
+                    prefix = P_HANG
+            else:
+                for s, e in wrap_spans(b.text, text_w):
+                    append((R_BODY, bi, s, e, P_NONE))
+            block_end.append(len(out))
+            append((R_BLANK, -1, 0, 0, P_NONE))
+            bi += 1
+        if bi >= n:
+            while ri < nrem:
+                self._layout_removed(out, ri, removed[ri].text, text_w)
+                ri += 1
+            append((R_BLANK, -1, 0, 0, P_NONE))
+            self._layout_done = True
+        self._laid = bi
+        self._ri = ri
+        if resize:
+            self._set_virtual_height()
 
     def _line_of_offset(self, offset: int) -> int:
         """The visual line that shows text *offset*."""
         i = self.block_at(offset)
+        self._ensure(i)
         rel = offset - self._spans[i][0]
         y = self._block_first[i]
         end = self._block_end[i]
@@ -686,6 +770,8 @@ class ArticleView(ScrollView, can_focus=True):
         if width != self._layout_width and width > 0:
             self._layout(width)
         line_no = int(self.scroll_offset.y) + y
+        if line_no >= len(self._lines) and not self._layout_done:
+            self._extend(lines=line_no + self._view_height())
         if line_no < 0 or line_no >= len(self._lines):
             return Strip.blank(width, self.rich_style)
         selection = self.text_selection
@@ -872,6 +958,8 @@ class ArticleView(ScrollView, can_focus=True):
             r, i, aa, _, _ = lines[yy]
             if r == R_BODY:
                 return self._spans[i][0] + aa
+        if self._laid < len(self._spans):
+            return self._spans[self._laid][0]
         return self._text_len
 
     def _selection_offsets(self, selection: Selection) -> tuple[int, int]:
@@ -943,7 +1031,9 @@ class ArticleView(ScrollView, can_focus=True):
         if not self._lines or not self._block_first:
             return
         i = self.cursor
+        self._ensure(i)
         first, end = self._block_first[i], self._block_end[i]
+        self._extend(lines=end + self._view_height())
         top = int(self.scroll_offset.y)
         h = self._view_height()
         if first - 1 < top:
@@ -977,8 +1067,9 @@ class ArticleView(ScrollView, can_focus=True):
         return self.block_at(self._point_offset(0, top))
 
     def action_cursor_down(self) -> None:
-        if not self._spans:
+        if not self._spans or not self._lines:
             return
+        self._ensure(self.cursor + 1)
         top = int(self.scroll_offset.y)
         h = self._view_height()
         end = self._block_end[self.cursor] if self._block_first else 0
@@ -989,8 +1080,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.cursor = min(self.cursor + 1, len(self._spans) - 1)
 
     def action_cursor_up(self) -> None:
-        if not self._spans:
+        if not self._spans or not self._lines:
             return
+        self._ensure(self.cursor)
         top = int(self.scroll_offset.y)
         h = self._view_height()
         first = self._block_first[self.cursor] if self._block_first else 0
@@ -1000,10 +1092,11 @@ class ArticleView(ScrollView, can_focus=True):
         self.cursor = max(self.cursor - 1, 0)
 
     def action_page_down(self) -> None:
-        if not self._spans:
+        if not self._spans or not self._lines:
             return
         top = int(self.scroll_offset.y)
         h = self._view_height()
+        self._extend(lines=top + 3 * h)
         target = min(int(self.max_scroll_y), top + max(1, h - 1))
         if target <= top:
             # Already at the bottom: the cursor goes to the last block.
@@ -1031,8 +1124,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False, immediate=True)
 
     def action_cursor_bottom(self) -> None:
-        if not self._spans:
+        if not self._spans or not self._lines:
             return
+        self.finish_layout()
         self._set_cursor_quietly(len(self._spans) - 1)
         self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
         self._scroll_cursor_into_view()
