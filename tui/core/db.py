@@ -10,6 +10,20 @@ or silently reset:
 - a corrupt file is moved aside to ``copydesk.db.corrupt-<time>`` (kept, not
   deleted) and a fresh database started; :attr:`Database.moved_aside` tells
   where the old one went, so the UI can say so.
+
+Faults while running become one-line :class:`DatabaseError` subclasses
+(tests/test_faults.py injects each one):
+
+- a home that cannot be written (permissions, read-only file system): the
+  database opens read-only (:attr:`Database.read_only`, with
+  :attr:`Database.read_only_reason`); writes raise :class:`DatabaseReadOnly`;
+- disk full while writing: :class:`DatabaseFull`; the transaction is rolled
+  back, everything committed before is intact;
+- another program holding the write lock past the busy timeout:
+  :class:`DatabaseLocked` (also an ``sqlite3.OperationalError`` whose text
+  says "locked", so callers that retry on lock errors keep working);
+- damage found while in use: :class:`DatabaseCorrupt` (moved aside at the
+  next start).
 """
 
 from __future__ import annotations
@@ -110,6 +124,22 @@ class DatabaseTooNew(DatabaseError):
     pass
 
 
+class DatabaseReadOnly(DatabaseError):
+    """A write was attempted on a database opened read-only."""
+
+
+class DatabaseLocked(DatabaseError, sqlite3.OperationalError):
+    """Another program held the write lock for longer than the busy timeout."""
+
+
+class DatabaseFull(DatabaseError, sqlite3.OperationalError):
+    """The disk (or the database's size limit) is full; the write was undone."""
+
+
+class DatabaseCorrupt(DatabaseError, sqlite3.DatabaseError):
+    """The database file turned out to be damaged while in use."""
+
+
 def default_home() -> Path:
     env = os.environ.get("COPYDESK_HOME")
     if env:
@@ -127,11 +157,13 @@ class Database:
     """A connection to copydesk's database (one per thread)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False,
-                 moved_aside: Path | None = None):
+                 moved_aside: Path | None = None, read_only_reason: str | None = None):
         self.conn = conn
         self.path = path
         self.read_only = read_only
         self.moved_aside = moved_aside
+        #: Why the database is read-only (e.g. "/x is not writable"), for the UI.
+        self.read_only_reason = read_only_reason if read_only else None
 
     # -- opening ---------------------------------------------------------
 
@@ -153,6 +185,13 @@ class Database:
         # Refuse a newer schema before anything (such as switching the
         # journal mode to WAL) could write to the file.
         _peek_version(path)
+        why = _not_writable(home_path, path)
+        if why:
+            if not path.exists():
+                raise DatabaseError(
+                    f"cannot create the copydesk database: {why} "
+                    "(choose another place with --home DIR or COPYDESK_HOME)")
+            return cls._open_read_only(path, why)
         try:
             conn = cls._connect(path)
             cls._migrate(conn, path)
@@ -160,16 +199,77 @@ class Database:
             raise
         except sqlite3.DatabaseError as e:
             if _is_corrupt(e):
-                moved = _move_aside(path)
+                try:
+                    moved = _move_aside(path)
+                except OSError as oe:
+                    raise DatabaseError(
+                        f"{path} is damaged and could not be moved aside "
+                        f"({oe.strerror or oe}); it was not changed") from e
+                try:
+                    conn = cls._connect(path)
+                    cls._migrate(conn, path)
+                except sqlite3.DatabaseError as e2:
+                    raise _translate(e2, path, f"cannot create a fresh {path}") from e2
+                _salvage(conn, moved)
+            elif _is_readonly(e) and path.exists():
+                return cls._open_read_only(path, f"{path} cannot be written ({e})")
+            else:
+                raise _translate(e, path, f"cannot open {path}") from e
+        flag = _damage_flag(path)
+        if moved is None and flag.exists():
+            # Damage was seen while in use: check the whole file now (only
+            # then: a full check of a big library takes a while).
+            try:
+                ok = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            except sqlite3.DatabaseError:
+                ok = False
+            if not ok:
+                conn.close()
+                try:
+                    moved = _move_aside(path)
+                except OSError as oe:
+                    raise DatabaseError(f"{path} is damaged and could not be moved aside "
+                                        f"({oe.strerror or oe}); it was not changed") from None
                 conn = cls._connect(path)
                 cls._migrate(conn, path)
-            elif _is_readonly(e) and path.exists():
-                conn = cls._connect(path, read_only=True)
-                _check_version(conn, path)
-                return cls(conn, path, read_only=True)
-            else:
-                raise DatabaseError(f"cannot open {path}: {e}") from e
+                _salvage(conn, moved)
+            try:
+                flag.unlink()
+            except OSError:
+                pass
         return cls(conn, path, moved_aside=moved)
+
+    @classmethod
+    def _open_read_only(cls, path: Path, why: str) -> "Database":
+        """Open an existing database for reading only. In a folder that cannot
+        be written, a WAL database without its ``-shm`` file cannot even be
+        read normally; then it is opened ``immutable`` (the main file only:
+        changes still in an unmerged ``-wal`` file are not shown, nor lost)."""
+        last: Exception | None = None
+        for query in ("mode=ro", "immutable=1"):
+            conn = None
+            try:
+                conn = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True,
+                                       timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                       check_same_thread=False)
+                conn.row_factory = sqlite3.Row
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                _check_version(conn, path)
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                conn.execute("PRAGMA foreign_keys = ON")
+                return cls(conn, path, read_only=True, read_only_reason=why)
+            except DatabaseTooNew:
+                if conn is not None:
+                    conn.close()
+                raise
+            except sqlite3.DatabaseError as e:
+                if conn is not None:
+                    conn.close()
+                if _is_corrupt(e):
+                    raise DatabaseError(f"{path} is damaged and cannot be moved aside ({why}); "
+                                        "it was not changed") from e
+                last = e
+        raise DatabaseError(f"cannot read {path} ({why}): {last}")
 
     @staticmethod
     def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
@@ -210,20 +310,48 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, committed on exit (``BEGIN IMMEDIATE``)."""
+        """One write transaction, committed on exit (``BEGIN IMMEDIATE``).
+
+        SQLite faults become one-line :class:`DatabaseError` subclasses
+        (locked, full, read-only, corrupt); on any error the transaction is
+        rolled back, so nothing is half-written and earlier commits stay.
+        """
         if self.read_only:
-            raise DatabaseError(f"{self.path} is read-only; changes cannot be saved")
-        self.conn.execute("BEGIN IMMEDIATE")
+            why = f" ({self.read_only_reason})" if self.read_only_reason else ""
+            raise DatabaseReadOnly(f"{self.path} is read-only{why}; changes cannot be saved")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise _translate(e, self.path) from e
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as e:
+            self._rollback()
+            if isinstance(e, sqlite3.Error) and not isinstance(e, DatabaseError):
+                raise _translate(e, self.path) from e
             raise
         else:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as e:
+                self._rollback()
+                raise _translate(e, self.path) from e
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back by itself (e.g. SQLITE_FULL).
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
-        return self.conn.execute(sql, params)
+        try:
+            return self.conn.execute(sql, params)
+        except sqlite3.DatabaseError as e:
+            if _is_corrupt(e) and not isinstance(e, DatabaseError):
+                raise _translate(e, self.path) from e
+            raise
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
@@ -280,6 +408,112 @@ def _is_corrupt(e: sqlite3.DatabaseError) -> bool:
 def _is_readonly(e: sqlite3.DatabaseError) -> bool:
     msg = str(e).lower()
     return "readonly" in msg or "read-only" in msg or "unable to open" in msg
+
+
+def _not_writable(home: Path, path: Path) -> str | None:
+    """Why the database in *home* cannot be written, or None. Uses
+    ``access(2)``: file permissions for the real user and read-only mounts."""
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the database file is not writable"
+    if not os.access(home, os.W_OK | os.X_OK):
+        # WAL needs to create -wal/-shm next to the file, unless both exist
+        # already and are writable.
+        sides = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
+        if not (path.exists() and all(p.exists() and os.access(p, os.W_OK) for p in sides)):
+            return f"the copydesk home {home} is not writable"
+    return None
+
+
+def _translate(e: sqlite3.Error, path: Path, context: str | None = None) -> Exception:
+    """A clear one-line :class:`DatabaseError` for an SQLite fault (or *e*
+    itself for errors that are not faults, e.g. constraint violations)."""
+    if isinstance(e, DatabaseError):
+        return e
+    msg = str(e).lower()
+    if "locked" in msg or "busy" in msg:
+        return DatabaseLocked(
+            f"the copydesk database {path} is locked by another program (waited "
+            f"{BUSY_TIMEOUT_MS / 1000:g} s); nothing was changed, try again")
+    if "full" in msg:
+        return DatabaseFull(
+            f"the disk holding {path} is full; this change was not saved "
+            "(everything saved before is intact)")
+    if "readonly" in msg or "read-only" in msg:
+        return DatabaseReadOnly(f"{path} cannot be written; this change was not saved")
+    if _is_corrupt(e):
+        _flag_damaged(path)
+        return DatabaseCorrupt(
+            f"{path} is damaged ({e}); nothing was changed. copydesk moves it aside "
+            "(keeping it) and recovers your marks from it the next time it starts")
+    if context:
+        return DatabaseError(f"{context}: {e}")
+    if "disk i/o" in msg or "unable to open" in msg:
+        return DatabaseError(f"cannot use {path}: {e}")
+    return e
+
+
+def _damage_flag(path: Path) -> Path:
+    return path.with_name(path.name + ".damaged")
+
+
+def _flag_damaged(path: Path) -> None:
+    """Remember that *path* was found damaged, so the next open checks it."""
+    try:
+        _damage_flag(path).touch()
+    except OSError:
+        pass
+
+
+#: Tables whose rows are copied from a damaged database into the fresh one.
+SALVAGE_TABLES = ("marks", "reading_state", "settings")
+
+
+def _salvage(conn: sqlite3.Connection, damaged: Path) -> int:
+    """Copy what can still be read of the user's own data (marks, reading
+    state, settings) from the *damaged* file, which is kept as it is, into
+    the fresh database. Reads forwards, then backwards, so rows on both sides
+    of a damaged page are found. Returns the number of rows copied."""
+    copied = 0
+    try:
+        old = sqlite3.connect(f"{damaged.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return 0
+    try:
+        for table in SALVAGE_TABLES:
+            try:
+                cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+                old_cols = {r[1] for r in old.execute(f"PRAGMA table_info({table})")}
+            except sqlite3.Error:
+                continue
+            cols = [c for c in cols if c in old_cols]
+            if not cols:
+                continue
+            names = ", ".join(f'"{c}"' for c in cols)
+            rows: list[tuple] = []
+            for order in ("ASC", "DESC"):
+                try:
+                    for row in old.execute(f"SELECT {names} FROM {table} ORDER BY rowid {order}"):
+                        rows.append(row)
+                except sqlite3.Error:
+                    pass
+            if not rows:
+                continue
+            marks = ", ".join("?" * len(cols))
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                for row in rows:
+                    try:
+                        cur = conn.execute(f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})", row)
+                        copied += cur.rowcount
+                    except sqlite3.Error:
+                        pass
+                conn.execute("COMMIT")
+            except sqlite3.Error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+    finally:
+        old.close()
+    return copied
 
 
 def _move_aside(path: Path) -> Path:
