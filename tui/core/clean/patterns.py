@@ -82,7 +82,7 @@ COMMENTS_LINE = _rx(
     r"^(?:log\s*in|sign\s*in|register)\s+to\s+(?:comment|reply|post)\b.*$",
     r"^you\s+must\s+be\s+logged\s+in\b.*$",
     r"^your\s+email\s+address\s+will\s+not\s+be\s+published\b.*$",
-    r"^(?:name|email|website)\s*\*?$",
+    r"^(?:name|e-?mail|website)\s*\*$",
     r"^save\s+my\s+name,\s+email\b.*$",
     r"^(?:post|submit)\s+comment$",
     r"^cancel\s+reply$",

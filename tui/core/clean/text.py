@@ -184,7 +184,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
     n = len(units)
     for u in units:
         _features(u)
-        u.fam = _family(u)
+        u.fam = _family(u) if len(u.text) > 2 else None
         if u.fam is None and _is_artifact(u):
             u.reason = "share-counter" if _COUNTER.match(u.text) else "artifact"
     good_words_before = [0] * (n + 1)
@@ -196,6 +196,9 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
     tail_at = None
     for i, u in enumerate(units):
         if u.fam not in ("comments", "reactions"):
+            continue
+        t = u.text.strip(_WRAP) or u.text
+        if not (P.COMMENTS_HEADER.search(t) or P.REACTIONS_HEADER.search(t)):
             continue
         if good_words_before[i] < 60 or good_words_before[i] < 0.15 * total_good:
             continue
