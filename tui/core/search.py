@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
@@ -160,31 +161,32 @@ class TermIndex:
         def __init__(self, drop_stopwords: bool):
             self.term_id: dict[str, int] = {}
             self.terms: list[str] = []
-            self.unit_terms: list[int] = []
-            self.unit_counts: list[int] = []
-            self.unit_len: list[int] = []
+            self.unit_terms = array("i")
+            self.unit_counts = array("i")
+            self.unit_len = array("i")
             self.drop = drop_stopwords
             self._raw: dict[str, int] = {}
 
         def add(self, text: str) -> None:
             """Add one unit (its distinct terms)."""
+            toks = _TOKEN.findall(text)
+            distinct = set(toks)
             raw = self._raw
-            ids = set()
-            n = 0
-            for tok in _TOKEN.findall(text):
-                n += 1
-                tid = raw.get(tok)
-                if tid is None:
-                    t = term_of(tok)
-                    tid = self.term_id.get(t)
-                    if tid is None:
-                        tid = self.term_id[t] = len(self.terms)
-                        self.terms.append(t)
-                    raw[tok] = tid
-                ids.add(tid)
+            try:
+                ids = set(map(raw.__getitem__, distinct))
+            except KeyError:
+                for tok in distinct:
+                    if tok not in raw:
+                        t = term_of(tok)
+                        tid = self.term_id.get(t)
+                        if tid is None:
+                            tid = self.term_id[t] = len(self.terms)
+                            self.terms.append(t)
+                        raw[tok] = tid
+                ids = set(map(raw.__getitem__, distinct))
             self.unit_terms.extend(ids)
             self.unit_counts.append(len(ids))
-            self.unit_len.append(n)
+            self.unit_len.append(len(toks))
 
         def build(self) -> "TermIndex":
             ix = TermIndex()
@@ -192,9 +194,9 @@ class TermIndex:
             ix.term_id = self.term_id
             n_terms = len(self.terms)
             ix.n_units = len(self.unit_counts)
-            tids = np.asarray(self.unit_terms, dtype=np.int32)
+            tids = np.frombuffer(self.unit_terms, dtype=np.int32).copy()
             units = np.repeat(np.arange(ix.n_units, dtype=np.int32),
-                              np.asarray(self.unit_counts, dtype=np.int64))
+                              np.frombuffer(self.unit_counts, dtype=np.int32))
             ix.stop_ids = {self.term_id[w] for w in STOPWORDS if w in self.term_id}
             if self.drop and ix.stop_ids:
                 keep = ~np.isin(tids, np.fromiter(ix.stop_ids, np.int32))
@@ -208,7 +210,7 @@ class TermIndex:
             ix.offsets = np.zeros(n_terms + 1, np.int64)
             np.cumsum(counts, out=ix.offsets[1:])
             ix.df = (df_all if df_all is not None else counts).astype(np.int32)
-            ix.unit_len = np.asarray(self.unit_len, dtype=np.float32)
+            ix.unit_len = np.frombuffer(self.unit_len, dtype=np.int32).astype(np.float32)
             # Sum of the idf of each unit's distinct indexed terms (for overlap scores).
             n = max(ix.n_units, 1)
             idf = np.log1p((n - ix.df + 0.5) / (ix.df + 0.5)).astype(np.float32)
@@ -216,7 +218,7 @@ class TermIndex:
                                          minlength=ix.n_units).astype(np.float32)
             ix.unit_terms = np.bincount(ix.postings, minlength=ix.n_units).astype(np.int32)
             ix._build_vocab()
-            self.unit_terms = []
+            self.unit_terms = array("i")
             self._raw = {}
             return ix
 
@@ -468,6 +470,8 @@ class SearchIndex:
         self.unit_idx = np.zeros(0, np.int32)
         self.doc_first = np.zeros(1, np.int64)
         self.store: TextStore = ListStore()
+        #: How many units matched the last title or passage query (before the limit).
+        self.last_matches = 0
 
     # -- building --------------------------------------------------------------
 
@@ -535,6 +539,7 @@ class SearchIndex:
     def search_titles(self, query: str, limit: int = 20) -> list[TitleHit]:
         """Articles ranked by fuzzy match of *query* on title, outlet, author."""
         words = query_words(query)
+        self.last_matches = 0
         if not words or not self.docs:
             return []
         n = len(self.docs)
@@ -573,6 +578,7 @@ class SearchIndex:
             title_hit += tb
             max_total += wmax
         cand = np.flatnonzero(hits >= need)
+        self.last_matches = len(cand)
         if not len(cand):
             return []
         score = total[cand] / max_total
@@ -598,6 +604,7 @@ class SearchIndex:
         With *path*, only that article's blocks (in score order)."""
         words = query_words(query)
         content = [w for w in words if not is_stop(w)]
+        self.last_matches = 0
         if not content or not len(self.unit_doc):
             return []
         body = self.body
@@ -630,25 +637,37 @@ class SearchIndex:
             total += best
             max_total += _norm(ms, body.idf) or 1.0
         cand = np.flatnonzero(hits >= _need(len(content)))
+        self.last_matches = len(cand)
         if not len(cand):
             return []
-        # BM25-like length normalisation, then re-rank the best on the text.
+        # Upper bounds (proximity can only lower a score), ties broken by a
+        # BM25-like length normalisation; then re-rank on the text, best
+        # bound first, until no remaining candidate can enter the top.
+        ub = total[cand] / max_total
         ln = body.unit_len[cand + lo]
         avg = float(body.unit_len.mean()) or 1.0
-        pre = total[cand] / max_total * (1.25 / (1.0 + 0.25 * ln / avg))
-        top = cand[_top(pre, RERANK if path is None else len(cand))]
-        out = []
-        for u in top.tolist():
-            unit = u + lo
+        key = ub.astype(np.float64) + 1e-3 / (1.0 + 0.25 * ln / avg)
+        whole = path is not None and limit <= 0
+        order = _top(key, len(cand) if whole else RERANK)
+        want = len(order) if whole else limit
+        prox_of = _Proximity(matched, body)
+        out: list[PassageHit] = []
+        kth: list[float] = []  # final scores, kept sorted descending (top `want`)
+        for i in order.tolist():
+            if len(kth) >= want and kth[want - 1] >= ub[i] * 100:
+                break
+            unit = int(cand[i]) + lo
             text = self.store.text(unit)
-            spans, prox = _spans_and_proximity(text, matched, body)
-            score = float(total[u]) / max_total * prox
-            di = int(self.unit_doc[unit])
-            d = self.docs[di]
+            spans, prox = prox_of(text)
+            score = round(min(1.0, float(ub[i]) * prox) * 100, 1)
+            d = self.docs[int(self.unit_doc[unit])]
             out.append(PassageHit(d.path, d.title, d.outlet, int(self.unit_idx[unit]),
-                                  round(min(1.0, score) * 100, 1), text, spans))
+                                  score, text, spans))
+            kth.append(score)
+            kth.sort(reverse=True)
+            del kth[want:]
         out.sort(key=lambda h: (-h.score, h.path, h.paragraph))
-        return out if path is not None and limit <= 0 else out[:limit]
+        return out if whole else out[:limit]
 
     def hits_in(self, path: str, query: str) -> list[PassageHit]:
         """All hits of *query* in one article, in reading order (for n/N)."""
@@ -774,44 +793,78 @@ def _shared_spans(text: str, terms: set[str]) -> Iterator[tuple[int, int]]:
             yield a, b
 
 
-def _spans_and_proximity(text: str, matched: list[set[int]], index: TermIndex
-                         ) -> tuple[tuple[tuple[int, int], ...], float]:
-    """Spans of the words of *text* that matched a query word, and a
-    proximity factor in [0.6, 1]: 1 when the matched words are adjacent."""
-    spans: list[tuple[int, int]] = []
-    where: list[tuple[int, int]] = []  # (token position, query word)
-    term_id = index.term_id
-    for pos, m in enumerate(_TOKEN.finditer(text)):
-        tid = term_id.get(term_of(m.group()))
-        if tid is None:
-            continue
-        for j, s in enumerate(matched):
-            if tid in s:
-                spans.append((m.start(), m.end()))
-                where.append((pos, j))
-                break
-    need = len({j for _, j in where})
-    if need <= 1:
-        return tuple(spans), 0.85 if need else 0.6
-    # Smallest window of tokens holding every matched query word.
-    best = None
-    count: dict[int, int] = {}
-    left = have = 0
-    for right in range(len(where)):
-        j = where[right][1]
-        count[j] = count.get(j, 0) + 1
-        if count[j] == 1:
-            have += 1
-        while have == need:
-            width = where[right][0] - where[left][0] + 1
-            best = width if best is None else min(best, width)
-            lj = where[left][1]
-            count[lj] -= 1
-            if count[lj] == 0:
-                have -= 1
-            left += 1
-    slack = (best or need) - need
-    return tuple(spans), 0.7 + 0.3 / (1.0 + slack / 4.0)
+#: Letters that fold to ASCII (accented Latin): their text takes the slow path.
+_FOLDABLE = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
+
+
+class _Proximity:
+    """Finds the words of a text that matched the query words, and how
+    close together they are. Stems are prefixes of their folded words, so
+    one regex of the matched stems finds the candidates in ASCII text at C
+    speed; each hit is then checked by its term. Non-ASCII text and numeric
+    terms take the slow path (every token)."""
+
+    def __init__(self, matched: list[set[int]], index: TermIndex):
+        self.matched = matched
+        self.term_id = index.term_id
+        self.memo: dict[str, int] = {}
+        stems = {index.terms[t] for s in matched for t in s}
+        self.fast = None
+        if stems and not any(t[:1].isdigit() or not t.isascii() for t in stems):
+            alts = "|".join(re.escape(t) for t in sorted(stems, key=len, reverse=True))
+            self.fast = re.compile(r"(?<![^\W_])(?:" + alts + r")[^\W\d_]*", re.IGNORECASE)
+
+    def which(self, tok: str) -> int:
+        j = self.memo.get(tok)
+        if j is None:
+            tid = self.term_id.get(term_of(tok))
+            j = -1
+            if tid is not None:
+                for k, s in enumerate(self.matched):
+                    if tid in s:
+                        j = k
+                        break
+            self.memo[tok] = j
+        return j
+
+    def __call__(self, text: str) -> tuple[tuple[tuple[int, int], ...], float]:
+        """``(spans, factor)``: the matched words' spans and a proximity
+        factor in [0.6, 1], 1 when the matched words are adjacent."""
+        where: list[tuple[int, int, int]] = []  # (start, end, query word)
+        fast = self.fast is not None and (text.isascii() or not _FOLDABLE.search(text))
+        it = self.fast.finditer(text) if fast else _TOKEN.finditer(text)
+        which = self.which
+        for m in it:
+            j = which(m.group())
+            if j >= 0:
+                where.append((m.start(), m.end(), j))
+        spans = tuple((a, b) for a, b, _ in where)
+        need = len({j for _, _, j in where})
+        if need <= 1:
+            return spans, 0.85 if need else 0.6
+        # Smallest window of text holding every matched query word; its slack
+        # (characters beyond the words themselves) in average words.
+        best = None
+        count: dict[int, int] = {}
+        left = have = 0
+        for right in range(len(where)):
+            j = where[right][2]
+            count[j] = count.get(j, 0) + 1
+            if count[j] == 1:
+                have += 1
+            while have == need:
+                a = where[left][0]
+                b = where[right][1]
+                inside = sum(e - s for s, e, _ in where[left:right + 1])
+                gap = (b - a) - inside - (right - left)
+                best = gap if best is None else min(best, gap)
+                lj = where[left][2]
+                count[lj] -= 1
+                if count[lj] == 0:
+                    have -= 1
+                left += 1
+        slack = max(0, best or 0) / 6.0
+        return spans, 0.7 + 0.3 / (1.0 + slack / 4.0)
 
 
 def title_positions(title: str, words: Sequence[str]) -> tuple[int, ...]:
