@@ -4,6 +4,7 @@ in a tiny app that mounts only the widget."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import random
 
@@ -93,6 +94,15 @@ class ViewApp(App):
         self.moves.append(message.index)
 
 
+@contextlib.asynccontextmanager
+async def opened(article: Article | None, *, size: tuple[int, int] = (100, 40), **load_kw):
+    """Run a ViewApp showing *article*; yield (app, pilot, view) after the first paint."""
+    app = ViewApp(article, **load_kw)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        yield app, pilot, app.query_one(CountingView)
+
+
 def screen_lines(view: ArticleView) -> list[str]:
     return ["".join(seg.text for seg in view.render_line(y)) for y in range(view.scrollable_content_region.height)]
 
@@ -130,10 +140,7 @@ def sync(fn):
 
 @sync
 async def test_renders_title_meta_dek_and_body_literally():
-    app = ViewApp(small_article())
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
-        view = app.query_one(ArticleView)
+    async with opened(small_article()) as (app, pilot, view):
         text = "\n".join(screen_lines(view))
         assert "[@click=app.quit]Quit now[/]" in text
         assert "The Daily · By Ann Writer · 2024-11-18 13:28" in text and "min read" in text
@@ -155,10 +162,7 @@ async def test_renders_title_meta_dek_and_body_literally():
 
 @sync
 async def test_cursor_moves_with_j_k_arrows_and_posts_messages():
-    app = ViewApp(small_article())
-    async with app.run_test(size=(100, 40)) as pilot:
-        view = app.query_one(ArticleView)
-        await pilot.pause()
+    async with opened(small_article(), size=(100, 40)) as (app, pilot, view):
         assert view.cursor == 0
         await pilot.press("j", "j", "down")
         assert view.cursor == 3
@@ -183,10 +187,7 @@ async def test_cursor_moves_with_j_k_arrows_and_posts_messages():
 
 @sync
 async def test_cursor_keeps_in_view_and_paging_moves_cursor_to_first_visible_block():
-    app = ViewApp(big_article(300))
-    async with app.run_test(size=(80, 20)) as pilot:
-        view = app.query_one(ArticleView)
-        await pilot.pause()
+    async with opened(big_article(300), size=(80, 20)) as (app, pilot, view):
         for _ in range(12):
             await pilot.press("j")
         await pilot.pause()
@@ -211,10 +212,7 @@ async def test_cursor_keeps_in_view_and_paging_moves_cursor_to_first_visible_blo
 
 @sync
 async def test_click_moves_cursor():
-    app = ViewApp(small_article())
-    async with app.run_test(size=(100, 40)) as pilot:
-        view = app.query_one(ArticleView)
-        await pilot.pause()
+    async with opened(small_article(), size=(100, 40)) as (app, pilot, view):
         y = line_of(view, "Second item")
         await pilot.click(ArticleView, offset=(view._col_left + 6, y))
         await pilot.pause()
@@ -225,10 +223,7 @@ async def test_click_moves_cursor():
 async def test_highlights_style_exact_character_ranges():
     art = small_article()
     text = art.text()
-    app = ViewApp(art)
-    async with app.run_test(size=(100, 40)) as pilot:
-        view = app.query_one(ArticleView)
-        await pilot.pause()
+    async with opened(art, size=(100, 40)) as (app, pilot, view):
         # A range crossing a block boundary: end of block 0 into the heading.
         start = text.index("in the rain")
         end = text.index("happened") + len("happened")
@@ -255,10 +250,7 @@ async def test_highlights_style_exact_character_ranges():
 @sync
 async def test_flash_block_is_brief(monkeypatch):
     monkeypatch.setattr(av, "FLASH_SECONDS", 0.2)
-    app = ViewApp(small_article())
-    async with app.run_test(size=(100, 40)) as pilot:
-        view = app.query_one(ArticleView)
-        await pilot.pause()
+    async with opened(small_article(), size=(100, 40)) as (app, pilot, view):
         view.flash_block(2)
         await pilot.pause()
         flash = view._styles()["flash"]
@@ -271,10 +263,7 @@ async def test_flash_block_is_brief(monkeypatch):
 @sync
 async def test_removed_text_toggles_in_place_and_cursor_skips_it():
     art = small_article()
-    app = ViewApp(art)
-    async with app.run_test(size=(100, 50)) as pilot:
-        view = app.query_one(ArticleView)
-        await pilot.pause()
+    async with opened(art, size=(100, 50)) as (app, pilot, view):
         assert "comments" not in "\n".join(screen_lines(view))
         await pilot.press("r")
         await pilot.pause()
@@ -307,10 +296,7 @@ async def test_removed_text_toggles_in_place_and_cursor_skips_it():
 
 @sync
 async def test_load_none_shows_placeholder():
-    app = ViewApp(None)
-    async with app.run_test(size=(80, 20)) as pilot:
-        view = app.query_one(ArticleView)
-        await pilot.pause()
+    async with opened(None, size=(80, 20)) as (app, pilot, view):
         assert "No article open" in "\n".join(screen_lines(view))
         await pilot.press("j", "space", "G", "r")
         assert view.cursor == 0 and view.selected_span() is None
@@ -325,10 +311,7 @@ async def test_load_none_shows_placeholder():
 @sync
 async def test_load_restores_cursor_and_scroll():
     art = big_article(400)
-    app = ViewApp(art, cursor=120, scroll_y=300)
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(ArticleView)
-        await pilot.pause()
+    async with opened(art, cursor=120, scroll_y=300, size=(80, 24)) as (app, pilot, view):
         assert view.cursor == 120
         assert view.scroll_offset.y == 300
         view.scroll_to_block(200)
@@ -338,10 +321,7 @@ async def test_load_restores_cursor_and_scroll():
 
 @sync
 async def test_resize_relayouts_and_keeps_cursor_block_on_screen():
-    app = ViewApp(big_article(300))
-    async with app.run_test(size=(120, 30)) as pilot:
-        view = app.query_one(ArticleView)
-        await pilot.pause()
+    async with opened(big_article(300), size=(120, 30)) as (app, pilot, view):
         for _ in range(20):
             await pilot.press("j")
         await pilot.pause()
@@ -404,10 +384,7 @@ async def test_large_article_paints_first_screen_without_mounting_blocks(width):
 async def test_selection_maps_to_text_offsets():
     art = small_article()
     text = art.text()
-    app = ViewApp(art)
-    async with app.run_test(size=(100, 40)) as pilot:
-        view = app.query_one(ArticleView)
-        await pilot.pause()
+    async with opened(art, size=(100, 40)) as (app, pilot, view):
         # Programmatic: from "budget" on one line to "mayor" on another.
         y1, y2 = line_of(view, "The budget vote"), line_of(view, "the mayor said")
         _, b1, a1, _, _ = view._lines[y1]
@@ -435,10 +412,7 @@ async def test_selection_maps_to_text_offsets():
 async def test_mouse_drag_selects_exact_span():
     art = small_article()
     text = art.text()
-    app = ViewApp(art)
-    async with app.run_test(size=(100, 40)) as pilot:
-        view = app.query_one(ArticleView)
-        await pilot.pause()
+    async with opened(art, size=(100, 40)) as (app, pilot, view):
         y = line_of(view, "Opening paragraph")
         line = view._lines[y]
         shown = view._source(line)[line[2]:line[3]]
@@ -497,9 +471,7 @@ def test_sentence_spans():
 async def test_sentence_spans_of_block_are_text_offsets():
     art = small_article()
     text = art.text()
-    app = ViewApp(art)
-    async with app.run_test(size=(100, 40)):
-        view = app.query_one(ArticleView)
+    async with opened(art, size=(100, 40)) as (app, pilot, view):
         spans = view.sentence_spans(7)
         assert [text[a:b] for a, b in spans] == ["Closing words.", "Short one!", "Last?"]
         assert view.block_at(spans[1][0]) == 7
@@ -511,10 +483,7 @@ async def test_sentence_spans_of_block_are_text_offsets():
 async def test_j_scrolls_through_a_block_taller_than_the_view():
     long_text = " ".join(f"word{i}" for i in range(600))
     art = Article(title="T", blocks=[Block("paragraph", "Short."), Block("paragraph", long_text), Block("paragraph", "After.")])
-    app = ViewApp(art)
-    async with app.run_test(size=(60, 12)) as pilot:
-        view = app.query_one(ArticleView)
-        await pilot.pause()
+    async with opened(art, size=(60, 12)) as (app, pilot, view):
         await pilot.press("j")
         assert view.cursor == 1
         h = view.scrollable_content_region.height
@@ -536,10 +505,7 @@ async def test_j_scrolls_through_a_block_taller_than_the_view():
 @sync
 async def test_highlights_survive_reload_of_same_text_only():
     art = small_article()
-    app = ViewApp(art)
-    async with app.run_test(size=(100, 40)) as pilot:
-        view = app.query_one(ArticleView)
-        await pilot.pause()
+    async with opened(art, size=(100, 40)) as (app, pilot, view):
         hl = [Highlight(0, 7, "blue")]
         view.set_highlights(hl)
         view.load(small_article(), cursor=3)
@@ -553,10 +519,7 @@ async def test_highlights_survive_reload_of_same_text_only():
 
 @sync
 async def test_resize_with_cursor_off_screen_keeps_the_top_text():
-    app = ViewApp(big_article(300))
-    async with app.run_test(size=(120, 30)) as pilot:
-        view = app.query_one(ArticleView)
-        await pilot.pause()
+    async with opened(big_article(300), size=(120, 30)) as (app, pilot, view):
         view.scroll_to(y=400, animate=False, immediate=True)
         await pilot.pause()
         top_offset = view._point_offset(0, int(view.scroll_offset.y))
@@ -572,10 +535,7 @@ async def test_resize_with_cursor_off_screen_keeps_the_top_text():
 async def test_select_span_and_double_click_selects_the_paragraph():
     art = small_article()
     text = art.text()
-    app = ViewApp(art)
-    async with app.run_test(size=(100, 40)) as pilot:
-        view = app.query_one(ArticleView)
-        await pilot.pause()
+    async with opened(art, size=(100, 40)) as (app, pilot, view):
         s = text.index("Residents waited")
         e = text.index("the mayor") + 3
         view.select_span(s, e)
@@ -596,10 +556,7 @@ async def test_select_span_and_double_click_selects_the_paragraph():
 async def test_on_demand_layout_far_down_before_the_background_finishes():
     art = big_article(4000)
     text = art.text()
-    app = ViewApp(None)
-    async with app.run_test(size=(80, 24)) as pilot:
-        view = app.query_one(ArticleView)
-        await pilot.pause()
+    async with opened(None, size=(80, 24)) as (app, pilot, view):
         view.load(art, cursor=3500, scroll_y=0)
         assert not view.layout_complete
         # Callers can jump anywhere at once: the layout follows on demand.

@@ -70,6 +70,16 @@ R_TITLE, R_META, R_DEK, R_BLANK, R_BODY, R_RLABEL, R_REMOVED, R_EMPTY = range(8)
 P_NONE, P_QUOTE, P_BULLET, P_HANG, P_REMOVED = range(5)
 _PREFIX = {P_NONE: "", P_QUOTE: "▌ ", P_BULLET: "• ", P_HANG: "  ", P_REMOVED: "┆ "}
 
+#: Component style (article-view--NAME) of the non-body lines.
+_ROLE_STYLE = {
+    R_TITLE: "title",
+    R_META: "meta",
+    R_DEK: "dek",
+    R_REMOVED: "removed",
+    R_RLABEL: "removed-label",
+    R_EMPTY: "placeholder",
+}
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -91,28 +101,30 @@ class Highlight:
 # Pure helpers (no Textual): wrapping and sentences
 
 
+def _push(text: str, pos: int, end: int, nxt: int, stop: int, out: list[tuple[int, int]]) -> int:
+    """Emit the line ``text[pos:end]`` (trailing spaces dropped); return
+    where the next line starts (leading spaces skipped)."""
+    while end > pos and text[end - 1] == " ":
+        end -= 1
+    out.append((pos, end))
+    while nxt < stop and text[nxt] == " ":
+        nxt += 1
+    return nxt
+
+
 def _wrap_ascii(text: str, start: int, stop: int, width: int, out: list[tuple[int, int]]) -> None:
     """Greedy word wrap of ``text[start:stop]`` where 1 char == 1 cell."""
     pos = start
     rfind = text.rfind
     while pos < stop:
         if stop - pos <= width:
-            end = stop
-            while end > pos and text[end - 1] == " ":
-                end -= 1
-            out.append((pos, end))
+            _push(text, pos, stop, stop, stop, out)
             return
         brk = rfind(" ", pos, pos + width + 1)
         if brk <= pos:
-            end = nxt = pos + width
+            pos = _push(text, pos, pos + width, pos + width, stop, out)
         else:
-            end, nxt = brk, brk + 1
-        while end > pos and text[end - 1] == " ":
-            end -= 1
-        out.append((pos, end))
-        pos = nxt
-        while pos < stop and text[pos] == " ":
-            pos += 1
+            pos = _push(text, pos, brk, brk + 1, stop, out)
 
 
 def _wrap_cells(text: str, start: int, stop: int, width: int, out: list[tuple[int, int]]) -> None:
@@ -132,23 +144,15 @@ def _wrap_cells(text: str, start: int, stop: int, width: int, out: list[tuple[in
             cells += w
             i += 1
         if i >= stop:
-            end = stop
-            while end > pos and text[end - 1] == " ":
-                end -= 1
-            out.append((pos, end))
+            _push(text, pos, stop, stop, stop, out)
             return
         if text[i] == " ":
-            end, nxt = i, i + 1
+            pos = _push(text, pos, i, i + 1, stop, out)
         elif last_space > pos:
-            end, nxt = last_space, last_space + 1
+            pos = _push(text, pos, last_space, last_space + 1, stop, out)
         else:
-            end = nxt = max(i, pos + 1)
-        while end > pos and text[end - 1] == " ":
-            end -= 1
-        out.append((pos, end))
-        pos = nxt
-        while pos < stop and text[pos] == " ":
-            pos += 1
+            brk = max(i, pos + 1)
+            pos = _push(text, pos, brk, brk, stop, out)
 
 
 def _single_cells(text: str) -> bool:
@@ -825,18 +829,8 @@ class ArticleView(ScrollView, can_focus=True):
                 line_style = line_style + st["flash"]
             if self._note_on_line(y, line):
                 marker = "✎"
-        elif role == R_TITLE:
-            line_style = base + st["title"]
-        elif role == R_META:
-            line_style = base + st["meta"]
-        elif role == R_DEK:
-            line_style = base + st["dek"]
-        elif role == R_REMOVED:
-            line_style = base + st["removed"]
-        elif role == R_RLABEL:
-            line_style = base + st["removed-label"]
-        elif role == R_EMPTY:
-            line_style = base + st["placeholder"]
+        elif role in _ROLE_STYLE:
+            line_style = base + st[_ROLE_STYLE[role]]
 
         x = -pre_cells
         if left:
