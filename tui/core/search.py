@@ -376,30 +376,12 @@ def docs_from_db(db, paths: Iterable[str] | None = None) -> list[Doc]:
     restricted to *paths* when given. Paragraph texts are not loaded: build
     with ``SearchIndex.build(docs, db_path=db.path)``."""
     wanted = set(map(str, paths)) if paths is not None else None
-    docs: dict[int, Doc] = {}
-    counts: dict[int, int] = {}
+    docs = []
     for r in db.execute("SELECT id, path, title, outlet, author FROM articles "
-                        "WHERE status = 'ok' ORDER BY path"):
+                        "WHERE status = 'ok' ORDER BY id"):
         if wanted is None or r[1] in wanted:
-            docs[r[0]] = Doc(path=r[1], title=r[2] or "", outlet=r[3], author=r[4], article_id=r[0])
-    for aid, n in db.execute("SELECT article_id, COUNT(*) FROM paragraphs GROUP BY article_id"):
-        counts[aid] = n
-    for aid, d in docs.items():
-        d.paragraphs = _Lazy(counts.get(aid, 0))
-    return list(docs.values())
-
-
-class _Lazy(Sequence[str]):
-    """Placeholder paragraph list: only its length is known up front."""
-
-    def __init__(self, n: int):
-        self.n = n
-
-    def __len__(self) -> int:
-        return self.n
-
-    def __getitem__(self, i):  # pragma: no cover - never read
-        raise IndexError(i)
+            docs.append(Doc(path=r[1], title=r[2] or "", outlet=r[3], author=r[4], article_id=r[0]))
+    return docs
 
 
 # -- results ----------------------------------------------------------------------
@@ -492,19 +474,30 @@ class SearchIndex:
         else:
             store = ListStore()
             conn = None
+        docs = list(docs)
+        rows: Iterator[tuple[int, int, str]] = iter(())
+        if conn is not None:
+            # One scan of the clustered primary key, docs in article-id order.
+            docs.sort(key=lambda d: (d.article_id is None, d.article_id or 0))
+            rows = iter(conn.execute("SELECT article_id, idx, text FROM paragraphs "
+                                     "ORDER BY article_id, idx"))
+        pending: tuple[int, int, str] | None = next(rows, None)
         for di, d in enumerate(docs):
             ix.docs.append(d)
             ix.path_doc[d.path] = di
             tb.add(d.title)
             mb.add(" ".join(x for x in (d.outlet, d.author) if x))
             if conn is not None and d.article_id is not None:
-                rows = conn.execute("SELECT idx, text FROM paragraphs WHERE article_id = ? ORDER BY idx",
-                                    (d.article_id,)).fetchall()
-                for idx, text in rows:
+                aid = d.article_id
+                while pending is not None and pending[0] < aid:
+                    pending = next(rows, None)
+                while pending is not None and pending[0] == aid:
+                    _, idx, text = pending
                     bb.add(text)
-                    store.add(d.article_id, idx)  # type: ignore[call-arg]
+                    store.add(aid, idx)  # type: ignore[call-arg]
                     unit_doc.append(di)
                     unit_idx.append(idx)
+                    pending = next(rows, None)
             else:
                 for idx, text in enumerate(d.paragraphs):
                     bb.add(text)
@@ -841,7 +834,7 @@ class _Proximity:
         spans = tuple((a, b) for a, b, _ in where)
         need = len({j for _, _, j in where})
         if need <= 1:
-            return spans, 0.85 if need else 0.6
+            return spans, (1.0 if len(self.matched) == 1 else 0.85) if need else 0.6
         # Smallest window of text holding every matched query word; its slack
         # (characters beyond the words themselves) in average words.
         best = None
