@@ -347,3 +347,96 @@ def test_emoji_zwj_sequences_survive_cleaning():
     family = "👩\u200d👩\u200d👧\u200d👦"
     art = clean(f"Title\n\n{hostile.PROSE} A family {family} and a flag 🇫🇷 here.\n", kind="text")
     assert family in art.text()
+
+
+# -- the app (Pilot): walk every entry of the hostile folder ----------------------------------
+
+async def test_app_walks_every_entry_of_the_hostile_folder(tmp_path, monkeypatch):
+    """Open the app on the hostile folder, go down the source list with the
+    keyboard and open every entry: nothing crashes, every file is listed
+    (articles, and non-articles with their reason), markup in names and text
+    is shown literally, no control character is painted, and no URL is ever
+    opened by itself."""
+    from textual.app import App
+
+    from tui.ui.app import CopydeskApp
+    from tui.ui.widgets.article_view import ArticleView
+    from tui.ui.widgets.source_list import SourceList
+
+    root = tmp_path / "hostile"
+    root.mkdir()
+    m = hostile.build_hostile(root, big=False)
+    opened_urls: list[str] = []
+    monkeypatch.setattr(App, "open_url", lambda self, url, **kw: opened_urls.append(url))
+
+    def painted(widget) -> str:
+        return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
+
+    app = CopydeskApp(roots=[root], home=str(tmp_path / "home"))
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.pause()
+        await run_async_bounded(app.workers.wait_for_complete(), HANG)
+        await pilot.pause()
+        sources = app.query_one(SourceList)
+        reader = app.query_one(ArticleView)
+        listed = {os.path.relpath(e.path, root): e for e in app.entries}
+        expected = set(m.ok()) | set(m.errors())
+        if not HAVE_HTML:
+            expected = {n for n in expected if not n.startswith("html/")}
+        assert expected <= set(listed), expected - set(listed)
+        for name, reason in m.errors().items():
+            assert listed[name].error == reason, name
+
+        sources.focus()
+        await pilot.press("home")
+        seen: list[str] = []
+        for _ in range(len(app.entries)):
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.is_running
+            path = app.current_path
+            assert path is not None and path == sources.highlighted_path
+            seen.append(os.path.relpath(path, root))
+            art = reader.article
+            assert art is not None
+            text = painted(reader) + painted(sources) + (app.sub_title or "")
+            assert no_controls(text), seen[-1]
+            assert "pwned" not in text and "cm0gLXJmIH4K" not in text
+            sources.focus()
+            await pilot.press("down")
+        assert sorted(seen) == sorted(listed), set(listed) - set(seen)
+
+        # markup in a title and in the text, shown as written
+        mk = listed["ctl/markup.md"]
+        app.open_path(mk.path)
+        await pilot.pause()
+        title = "[@click=app.quit]Markup[/] title [red]x"
+        assert title in painted(reader)
+        assert "[@click=app.quit]Markup" in painted(sources)  # (the narrow list truncates)
+        # the line of markup samples is shown as written, where the cleaner put
+        # it (body, or removed text once removed text is shown)
+        if "[red]red[/red]" not in painted(reader):
+            app.action_toggle_removed()
+            await pilot.pause()
+        reader.scroll_home(animate=False)
+        await pilot.pause()
+        body = "\n".join(reader.render_line(y).text for y in range(reader.size.height))
+        assert "[@click=app.quit]quit[/]" in body and "[red]red[/red]" in body, body
+        await pilot.click(ArticleView, offset=(6, 0))
+        await pilot.click(ArticleView, offset=(6, 1))
+        await pilot.click(SourceList, offset=(4, 0))
+        await pilot.pause()
+        assert app.is_running
+        # a file name with markup (its title comes from the text; the name is
+        # shown where the app shows names) is literal too
+        named = [n for n in listed if "named[red]" in n][0]
+        app.open_path(listed[named].path)
+        await pilot.pause()
+        assert app.is_running
+    assert opened_urls == []
+
+
+async def run_async_bounded(awaitable, timeout):
+    import asyncio
+
+    return await asyncio.wait_for(awaitable, timeout)
