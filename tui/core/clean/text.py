@@ -263,9 +263,9 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
     title_keys: set[str] = set()
     if title_i is not None:
         tu = units[title_i]
-        title, site = _split_site(tu.text)
+        title, site = (tu.text, None) if (markdown and tu.hint == "h") else _split_site(tu.text)
         art.title = title
-        if site and not markdown:
+        if site:
             art.outlet = site
         tu.label, tu.reason = "meta", "title"
         title_keys = {_norm(tu.text), _norm(title)}
@@ -280,11 +280,18 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
 
     # -- 3. repetitions ---------------------------------------------------
     seen_text: set[str] = set(title_keys)
+    # A title we derived from the first paragraph is rendered as "# title"
+    # right above it: that paragraph is not a repetition.
+    after_title = None
+    if markdown and title_i is not None and units[title_i].hint == "h":
+        after_title = next((v for v in units[title_i + 1:] if v.label is None), None)
     for u in units:
         key = _key(u)
         if not key:
             continue
-        if key in seen_text and u.label is None:
+        if key in seen_text and u.label is None and (
+            key not in title_keys or not ((u.good and u.ends) or u is after_title)
+        ):
             u.reason = "duplicate"
         seen_text.add(key)
 

@@ -17,16 +17,16 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?$")
 _QUOTE = re.compile(r"^>\s?(.*)$")
 _ITEM = re.compile(r"^(?:[-+•]|\*(?!\S*\*$)|\d{1,3}[.)])\s+(.*)$")
-_CAPTION = re.compile(r"^\*(?!\*)(\S(?:.*\S)?)\*$|^_(?!_)(\S(?:.*\S)?)_$")
+_CAPTION = re.compile(r"^\*(?!\*)(\S(?:.*\S)?)\*$")
 _RULE = re.compile(r"^(?:[-*_]\s*){3,}$")
 _FENCE = re.compile(r"^(?:```|~~~)")
 
 # Inline Markdown: images, links, emphasis, code.
 _IMG = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
 _LINK = re.compile(r"\[([^\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)")
-_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_BOLD = re.compile(r"(?<![\w*])\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*(?![\w*])")
 _EM = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
-_CODE = re.compile(r"`([^`\n]+)`")
+_CODE = re.compile(r"(?<![\w`])`([^`\n]+)`(?![\w`])")
 
 
 @dataclass(slots=True)
@@ -56,12 +56,12 @@ def normalise_line(s: str) -> str:
 
 def strip_inline(s: str) -> str:
     """Remove inline Markdown markup (links keep their text)."""
-    if not any(c in s for c in "[*_`"):
+    if not any(c in s for c in "[*`"):
         return s
     for _ in range(4):
         t = _IMG.sub(lambda m: m.group(1), s)
         t = _LINK.sub(lambda m: m.group(1), t)
-        t = _BOLD.sub(lambda m: m.group(2), t)
+        t = _BOLD.sub(lambda m: m.group(1), t)
         t = _EM.sub(lambda m: m.group(1), t)
         t = _CODE.sub(lambda m: m.group(1), t)
         t = " ".join(t.split())
@@ -90,7 +90,7 @@ def _line_unit(line: str, i: int) -> Unit | None:
             else:
                 m = _CAPTION.match(s)
                 if m:
-                    hint, s = "cap", m.group(1) or m.group(2)
+                    hint, s = "cap", m.group(1)
     s = " ".join(strip_inline(s).split())
     if not s:
         return None

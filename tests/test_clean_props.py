@@ -1,0 +1,91 @@
+"""Property tests of the cleaner (hypothesis): no exception on any text,
+no invented words, idempotent on its own Markdown, no control characters."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tui.core.clean import clean
+from tui.core.clean.units import normalise_line
+from tui.core.textio import strip_controls
+
+WORD = re.compile(r"\w+")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+PROSE = [
+    "The council approved the plan on Tuesday, after a long debate about the cost of the new bridge.",
+    "Residents said they had waited years for the repairs, and that the delays had hurt local shops.",
+    "“We are delighted,” said the mayor, who promised that work would begin before the end of the summer.",
+    "Critics argue that the money would be better spent on schools, where many roofs are also leaking.",
+    "The report, published by the regional audit office, found that the budget was overspent by a third.",
+]
+FURNITURE = [
+    "Home", "Share this:", "Facebook", "0 0", "Advertisement", "Leave a Reply", "3 Comments", "Notify of",
+    "Related", "By Jane Roe", "Nov 18, 2024 - 13:28", "Politics", "x", "()", "S\"\"", "Read more",
+    "## Subheading here", "> quoted words here", "- a list item", "*a caption*", "# Title of the page",
+    "What's Your Reaction?", "like", "We use cookies on this site. Accept all", "© 2024 Some Media Group",
+    "Photo: A. Person / Agency", "Subscribe to our newsletter for updates in your inbox",
+    "Report: the plan was approved:", "1. first point", "**bold words** and more", "[a link](http://x.y)",
+    "\x1b[31mred\x1b[0m", "tab\there", "\u00a0\u00a0spaced\u00a0out\u00a0", "zero\u200bwidth",
+]
+LINE = st.one_of(
+    st.sampled_from(PROSE),
+    st.sampled_from(FURNITURE),
+    st.text(max_size=80),
+    st.text(alphabet=st.sampled_from(list("ab .,:#>-*_`[]()!?\"'“”\n\t\x00\x1b\x9b")), max_size=40),
+)
+DOC = st.lists(LINE, max_size=30).flatmap(
+    lambda lines: st.sampled_from(["\n", "\n\n"]).map(lambda sep: sep.join(lines))
+)
+ANY = st.one_of(DOC, st.text(max_size=400))
+KIND = st.sampled_from(["text", "markdown"])
+
+PROPS = settings(derandomize=True, max_examples=int(__import__("os").environ.get("CLEAN_PROPS_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def input_words(text: str) -> set[str]:
+    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return set(WORD.findall(" ".join(normalise_line(l) for l in text.split("\n"))))
+
+
+@PROPS
+@given(ANY, st.sampled_from(["text", "markdown", "html"]))
+def test_never_raises(text, kind):
+    art = clean(text, kind=kind, name="x.txt")
+    assert isinstance(art.title, str) and art.title
+    art.markdown()
+    art.text()
+
+
+@PROPS
+@given(ANY, KIND)
+def test_output_words_come_from_input(text, kind):
+    art = clean(text, kind=kind)
+    allowed = input_words(text)
+    for b in art.blocks:
+        assert set(WORD.findall(b.text)) <= allowed, b
+    for field in (art.dek, art.author, art.outlet, art.section):
+        if field:
+            assert set(WORD.findall(field)) <= allowed
+
+
+@PROPS
+@given(ANY, KIND)
+def test_idempotent_on_own_markdown(text, kind):
+    art = clean(text, kind=kind)
+    again = clean(art.markdown(), kind="markdown")
+    assert [b.text for b in again.blocks] == [b.text for b in art.blocks]
+    assert again.title == art.title
+
+
+@PROPS
+@given(ANY, st.sampled_from(["text", "markdown", "html"]))
+def test_no_control_characters_in_output(text, kind):
+    art = clean(text, kind=kind)
+    outs = [art.markdown(), art.text(), art.title, art.dek or "", art.dateline or ""]
+    outs += [r.text for r in art.removed]
+    for s in outs:
+        assert not CONTROL.search(s), repr(s)
