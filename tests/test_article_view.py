@@ -17,7 +17,7 @@ from textual.selection import Selection
 
 from tui.core.model import Article, Block, Removed
 from tui.ui.widgets import article_view as av
-from tui.ui.widgets.article_view import ArticleView, Highlight, sentence_spans, wrap_spans
+from tui.ui.widgets.article_view import R_BODY, ArticleView, Highlight, sentence_spans, wrap_spans
 
 LOREM = (
     "Reporters filed the story late on Tuesday, after the council met behind closed doors. "
@@ -571,3 +571,52 @@ async def test_on_demand_layout_far_down_before_the_background_finishes():
         top, h = int(view.scroll_offset.y), view.scrollable_content_region.height
         assert top <= view._block_first[3501] < top + h
         assert any(art.blocks[3501].text[:25] in line for line in screen_lines(view))
+
+
+def random_article(rnd: random.Random) -> Article:
+    alphabet = list("abc de fgh ij\tklm  nop") + ["日本", "é", "—", "’", "🙂", "\x07", "[b]", "\n", "e\u0301"]
+    kinds = ["paragraph", "heading", "quote", "caption", "item"]
+
+    def text(n: int) -> str:
+        return "".join(rnd.choice(alphabet) for _ in range(n))
+
+    blocks = [Block(rnd.choice(kinds), text(rnd.randint(0, 300)), i, i + 1) for i in range(rnd.randint(0, 12))]
+    removed = [Removed(text(rnd.randint(1, 80)), rnd.choice(["comments", "promo"]), rnd.randint(0, 13)) for _ in range(rnd.randint(0, 3))]
+    return Article(title=text(rnd.randint(0, 120)), dek=text(rnd.randint(0, 40)) or None,
+                   outlet=text(5) or None, blocks=blocks, removed=removed)
+
+
+@sync
+async def test_random_articles_render_full_width_strips_at_any_width():
+    rnd = random.Random(1234)
+    async with opened(None, size=(120, 30)) as (app, pilot, view):
+        for n in range(40):
+            art = random_article(rnd)
+            width = rnd.choice([1, 5, 12, 40, 81, 120])
+            view.show_removed = bool(n % 2)
+            view.load(art, cursor=rnd.randint(0, 20), scroll_y=rnd.randint(0, 50))
+            view._layout(width)
+            view.finish_layout()
+            text = art.text()
+            hl = sorted(rnd.randint(0, len(text) + 5) for _ in range(4))
+            view.set_highlights([Highlight(hl[0], hl[1], "pink", note=True), Highlight(hl[2], hl[3], "search")])
+            for y in range(len(view._lines)):
+                strip = view._render(y, width, (0, -1) if y % 3 == 0 else None)
+                assert strip.cell_length == width
+            # Every body character is on exactly one line, in order.
+            shown = [
+                view._spans[idx][0] + k
+                for role, idx, a, b, _ in view._lines
+                if role == R_BODY
+                for k in range(a, b)
+            ]
+            assert shown == sorted(set(shown))
+            for i, (start, _) in enumerate(view._spans):
+                expected = {start + k for k, ch in enumerate(art.blocks[i].text) if ch not in " \n\t"}
+                assert expected <= set(shown)
+            # The keys work whatever the article (actions called directly: fast).
+            for action in ("cursor_down", "cursor_up", "page_down", "page_up", "cursor_bottom", "cursor_top",
+                           "toggle_removed"):
+                getattr(view, "action_" + action)()
+                assert 0 <= view.cursor < max(1, len(art.blocks))
+        await pilot.pause()
