@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat as stat_mod
 import time
 from dataclasses import dataclass, field
@@ -96,6 +97,27 @@ def default_jobs() -> int:
     return max(1, min(n, MAX_DEFAULT_JOBS))
 
 
+_NAME_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _bad_name(name: str) -> str | None:
+    """Why a file name cannot be listed: bytes that are not UTF-8 (they
+    cannot be stored or shown as text) or control characters (an escape
+    sequence in a name would reach the terminal wherever it is shown)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "file name is not valid UTF-8"
+    if _NAME_CONTROLS.search(name):
+        return "file name has control characters"
+    return None
+
+
+def _printable_path(path: str) -> str:
+    """*path* safe to store and show: bad bytes as U+FFFD, controls as ``?``."""
+    return _NAME_CONTROLS.sub("?", path.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+
+
 def _walk(roots: Iterable[str | os.PathLike[str]],
           skipped: list[tuple[str, str]]) -> Iterator[tuple[str, os.stat_result]]:
     """``(path, stat)`` of the article files under *roots*.
@@ -139,6 +161,10 @@ def _walk(roots: Iterable[str | os.PathLike[str]],
             for e in ents:
                 name = e.name
                 if name.startswith("."):
+                    continue
+                bad = _bad_name(name)  # (hostile-input engineer) never stored or shown
+                if bad:
+                    skipped.append((_printable_path(e.path), bad))
                     continue
                 try:
                     is_dir = e.is_dir()
