@@ -1,0 +1,163 @@
+"""HTML and Markdown inputs: DOM pruning, main content, metadata, structure,
+deep nesting, and laziness of the heavy imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tui.core.clean import clean
+from tui.core.model import HEADING, ITEM, PARAGRAPH, QUOTE
+
+P1 = ("The harbour was quiet on Sunday, as the fishing fleet stayed in port because of the storm "
+      "warnings that the coastguard issued on Saturday evening.")
+P2 = ("Skippers said they would wait for the wind to drop before going out again, which may take "
+      "until the middle of the week, and that the lost days would cost them dearly.")
+P3 = ("The harbour master, who has worked on the quay for thirty years, said she could not remember "
+      "a storm season that started so early in the autumn.")
+
+
+def page(article: str, extra: str = "") -> str:
+    return f"""<!doctype html><html><head>
+<title>Quiet Harbour | The Coastal Gazette</title>
+<meta property="og:site_name" content="The Coastal Gazette">
+<meta name="author" content="Jane Roe">
+<meta property="article:published_time" content="2024-10-02T08:15:00+01:00">
+<meta property="article:section" content="Local">
+<script>var x = "Home About Contact";</script><style>p {{ color: red }}</style>
+</head><body>
+<header class="site-header"><a href="/">The Coastal Gazette</a></header>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<div class="layout">
+<main>{article}</main>
+<aside class="sidebar"><h3>Most read</h3><ul><li><a>Council budget row goes on and on and on</a></li></ul></aside>
+</div>
+<div id="comments" class="comments-area"><h3>3 Comments</h3><p>Great piece, thanks for writing it, I enjoyed every word of it.</p></div>
+<div class="share-buttons"><a>Facebook</a><a>Twitter</a></div>
+<div class="cookie-banner">We use cookies to improve your experience. Accept all</div>
+{extra}
+<footer><p>© 2024 The Coastal Gazette. All rights reserved.</p><a>Privacy</a></footer>
+</body></html>"""
+
+
+ARTICLE = f"""<article><h1>Quiet Harbour</h1>
+<p class="byline">By Jane Roe</p>
+<p>{P1}</p>
+<div class="ad-slot">Advertisement</div>
+<h2>Waiting for the wind</h2>
+<p>{P2}</p>
+<blockquote><p>“We have never seen anything like it,” she said of the early storms this year.</p></blockquote>
+<ul><li>The fleet stays in port until Wednesday at the earliest.</li><li>The ferry runs as normal.</li></ul>
+<p>{P3}</p>
+</article>"""
+
+
+def test_html_main_content_and_structure():
+    art = clean(page(ARTICLE), kind="html")
+    texts = [b.text for b in art.blocks]
+    assert P1 in texts and P2 in texts and P3 in texts
+    assert texts.index(P1) < texts.index(P2) < texts.index(P3)
+    kinds = {b.text: b.kind for b in art.blocks}
+    assert kinds[P1] == PARAGRAPH
+    assert kinds.get("Waiting for the wind") == HEADING
+    assert any(b.kind == QUOTE and b.text.startswith("“We have never seen") for b in art.blocks)
+    assert any(b.kind == ITEM and b.text.startswith("The fleet stays in port") for b in art.blocks)
+    body = art.text()
+    for junk in ("Home", "Sport", "Most read", "Great piece", "Facebook", "cookies", "©", "Advertisement",
+                 "var x", "color: red"):
+        assert junk not in body, junk
+
+
+def test_html_metadata_from_head():
+    art = clean(page(ARTICLE), kind="html")
+    assert art.title == "Quiet Harbour"
+    assert art.author == "Jane Roe"
+    assert art.outlet == "The Coastal Gazette"
+    assert art.published == "2024-10-02T08:15"
+    assert art.section == "Local"
+
+
+def test_html_without_article_element_uses_text_density():
+    divs = "".join(f"<div class='x'><span>{p}</span></div>" for p in (P1, P2, P3))
+    html = f"<html><body><div class='menu'><a>Home</a><a>News</a></div><div id='content-wrap'>{divs}</div>" \
+           f"<div class='footer-links'><a>Privacy</a><a>Terms</a></div></body></html>"
+    art = clean(html, kind="html")
+    assert [b.text for b in art.blocks] == [P1, P2, P3]
+
+
+def test_html_deep_nesting_does_not_recurse():
+    depth = 20_000
+    html = "<html><body>" + "<div>" * depth + f"<p>{P1}</p><p>{P2}</p>" + "</div>" * depth + "</body></html>"
+    art = clean(html, kind="html")
+    assert P1 in art.text() and P2 in art.text()
+    html2 = "<b>" * depth + P1 + "</b>" * depth
+    assert P1 in clean(html2, kind="html").text()
+
+
+def test_html_garbage_never_raises():
+    for junk in ("", "<", "<<<>>>", "<html><body></body></html>", "<p>" * 1000, "\x00<p>\x1b[31mx</p>",
+                 "<table><tr><td>" * 500, "<!-- unterminated", "<script>" + "x" * 1000):
+        art = clean(junk, kind="html", name="page.html")
+        assert art.title
+
+
+def test_html_control_characters_stripped():
+    html = f"<html><body><article><p>{P1}\x1b]0;pwned\x07 \x9b31m</p><p>{P2}</p></article></body></html>"
+    art = clean(html, kind="html")
+    assert "\x1b" not in art.markdown() and "\x9b" not in art.markdown() and "\x07" not in art.markdown()
+
+
+def test_markdown_input_kept_as_markdown():
+    md = f"""# Quiet Harbour
+
+*The storm season started early this year.*
+
+By Jane Roe
+
+{P1}
+
+## Waiting for the wind
+
+{P2}
+
+> “We have never seen anything like it,” she said of the early storms this year.
+
+- The fleet stays in port until Wednesday at the earliest.
+- The ferry runs as normal on all of its routes this week.
+
+{P3}
+
+Share this:
+
+Facebook
+"""
+    art = clean(md, kind="markdown")
+    assert art.title == "Quiet Harbour"
+    assert art.dek == "The storm season started early this year."
+    assert art.author == "Jane Roe"
+    kinds = [(b.kind, b.text[:20]) for b in art.blocks]
+    assert kinds[0] == (PARAGRAPH, P1[:20])
+    assert (HEADING, "Waiting for the wind") in kinds
+    assert any(k == QUOTE for k, _ in kinds) and sum(1 for k, _ in kinds if k == ITEM) == 2
+    assert "Share this" not in art.text() and "Facebook" not in art.text()
+    again = clean(art.markdown(), kind="markdown")
+    assert [(b.kind, b.text) for b in again.blocks] == [(b.kind, b.text) for b in art.blocks]
+    assert (again.title, again.dek, again.author) == (art.title, art.dek, art.author)
+
+
+def test_seed_markdown_round_trip_keeps_blocks_and_metadata(seeds_dir):
+    for f in sorted(seeds_dir.glob("*.txt")):
+        art = clean(f.read_text(encoding="utf-8"), name=f.name)
+        again = clean(art.markdown(), kind="markdown")
+        assert [(b.kind, b.text) for b in again.blocks] == [(b.kind, b.text) for b in art.blocks], f.name
+        assert again.title == art.title
+        for field in ("dek", "outlet", "author", "section", "published"):
+            assert getattr(again, field) == getattr(art, field), (f.name, field)
+
+
+def test_heavy_parsers_are_imported_lazily():
+    code = ("import sys; from tui.core.clean import clean; clean('Hello there.\\n\\nA line.'); "
+            "bad = [m for m in ('selectolax', 'bs4', 'markdownify', 'charset_normalizer', 'textual') if m in sys.modules]; "
+            "print(bad)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.stdout.strip() == "[]", res.stdout + res.stderr
