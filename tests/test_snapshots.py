@@ -48,7 +48,7 @@ def test_help_screen(snap_compare, home: Path, seeds_dir: Path) -> None:
 def test_second_article_after_moving_cursor(snap_compare, home: Path, seeds_dir: Path) -> None:
     async def run_before(pilot) -> None:
         await _settled(pilot)
-        await pilot.press("tab", "tab", "down", "enter", "j", "j")
+        await pilot.press("tab", "down", "enter", "j", "j")
         await pilot.pause()
 
     assert snap_compare(make_app(home, seeds_dir), terminal_size=(120, 40), run_before=run_before)

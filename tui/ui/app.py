@@ -35,6 +35,9 @@ from tui.ui.widgets.article_view import ArticleView
 # --- marks (marks engineer) ---
 from tui.ui.marking import MarksMixin
 # --- end marks ---
+# --- search (search engineer) ---
+from tui.ui.searching import SearchMixin
+# --- end search ---
 
 #: Settings keys in the database.
 THEME_SETTING = "theme"
@@ -60,8 +63,27 @@ class ScanFinished(Message):
         self.error = error
 
 
-class _ScanCancelled(Exception):
-    pass
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with the real stderr.
+
+    The library's process pool (spawn start method, used from this worker
+    thread) starts the tracker on first use and passes it
+    ``sys.stderr.fileno()``; while Textual runs, ``sys.stderr`` is a capture
+    object whose ``fileno()`` is -1, and the pool fails with "bad value(s) in
+    fds_to_keep". Starting the tracker here, with the real stderr, avoids it.
+    """
+    import sys
+    from multiprocessing import resource_tracker
+
+    saved = sys.stderr
+    try:
+        if sys.__stderr__ is not None:
+            sys.stderr = sys.__stderr__
+        resource_tracker.ensure_running()
+    except Exception:  # noqa: BLE001 - the pool will report its own error
+        pass
+    finally:
+        sys.stderr = saved
 
 
 def placeholder_article(title: str, message: str) -> Article:
@@ -82,7 +104,7 @@ def progress_bar(done: int, total: int, width: int = 12) -> str:
     return "━" * filled + ("╺" if filled < width else "") + "─" * max(0, width - filled - 1)
 
 
-class CopydeskApp(MarksMixin, App[int]):
+class CopydeskApp(SearchMixin, MarksMixin, App[int]):
     """The copydesk reader."""
 
     CSS_PATH = "copydesk.tcss"
@@ -104,6 +126,11 @@ class CopydeskApp(MarksMixin, App[int]):
         Binding("apostrophe", "marks_list", "Marks", key_display="'"),
         Binding("u", "undo_mark", "Undo mark removal", show=False),
         # --- end marks ---
+        # --- search (search engineer) ---
+        Binding("s", "same_passage", "Same passage elsewhere"),
+        Binding("n", "search_next", "Next search hit", show=False),
+        Binding("N", "search_previous", "Previous search hit", show=False),
+        # --- end search ---
     ]
 
     def __init__(self, roots: Iterable[str | os.PathLike[str]] | None = None,
@@ -123,6 +150,7 @@ class CopydeskApp(MarksMixin, App[int]):
         self._readonly_warned = False
         self._last_list_refresh = 0.0
         self._scanning = False
+        self._scan_progress: tuple[int, int] | None = None
         theme = self.db.get_setting(THEME_SETTING)
         if theme and theme in self.available_themes:
             self.theme = theme
@@ -261,11 +289,12 @@ class CopydeskApp(MarksMixin, App[int]):
 
     @on(Input.Changed, "#search")
     def _on_search_changed(self, event: Input.Changed) -> None:
-        self.sources.set_filter(event.value)
-        self._update_status()
+        self.search_changed(event.value)  # search engineer: fuzzy titles / passages
 
     @on(Input.Submitted, "#search")
     def _on_search_submitted(self, event: Input.Submitted) -> None:
+        if self.search_submitted():  # search engineer: opened a search result
+            return
         visible = self.sources.visible_entries
         if visible:
             self.open_path(visible[0].path, focus=True)
@@ -274,7 +303,30 @@ class CopydeskApp(MarksMixin, App[int]):
 
     @on(SearchBar.Dismissed)
     def _on_search_dismissed(self) -> None:
+        self.search_dismissed()  # search engineer: hide the results
         self.reader.focus()
+
+    # -- focus: Tab / Shift+Tab move between the two panes ------------------------------------
+
+    def _cycle_panes(self, step: int) -> bool:
+        """On the main screen, move focus between source list and reading pane."""
+        if len(self.screen_stack) != 1:
+            return False  # a modal screen: its own focus chain
+        panes = [self.sources, self.reader]
+        focused = self.focused
+        if focused in panes:
+            panes[(panes.index(focused) + step) % len(panes)].focus()
+        else:  # e.g. from the search bar
+            (panes[0] if step > 0 else panes[-1]).focus()
+        return True
+
+    def action_focus_next(self) -> None:
+        if not self._cycle_panes(1):
+            super().action_focus_next()
+
+    def action_focus_previous(self) -> None:
+        if not self._cycle_panes(-1):
+            super().action_focus_previous()
 
     def action_focus_search(self) -> None:
         self.query_one(SearchBar).focus()
@@ -299,8 +351,6 @@ class CopydeskApp(MarksMixin, App[int]):
 
         def progress(done: int, total: int, path: str) -> None:
             nonlocal last
-            if worker.is_cancelled:
-                raise _ScanCancelled()
             now = time.monotonic()
             if now - last >= PROGRESS_INTERVAL or done == total:
                 last = now
@@ -312,9 +362,9 @@ class CopydeskApp(MarksMixin, App[int]):
             self.post_message(ScanFinished(error=str(e)))
             return
         try:
-            report = Library(db, self.roots).scan(progress=progress)
-        except _ScanCancelled:
-            return
+            _start_resource_tracker()
+            report = Library(db, self.roots).scan(progress=progress,
+                                                  stop=lambda: worker.is_cancelled)
         except DatabaseError as e:
             self.post_message(ScanFinished(error=str(e)))
             return
@@ -323,10 +373,13 @@ class CopydeskApp(MarksMixin, App[int]):
             return
         finally:
             db.close()
+        if worker.is_cancelled:
+            return
         self.post_message(ScanFinished(report))
 
     def on_scan_progress(self, message: ScanProgress) -> None:
-        self._update_status(scan=(message.done, message.total))
+        self._scan_progress = (message.done, message.total)
+        self._update_status()
         now = time.monotonic()
         if now - self._last_list_refresh >= LIST_REFRESH_INTERVAL:
             self._last_list_refresh = now
@@ -334,6 +387,7 @@ class CopydeskApp(MarksMixin, App[int]):
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         self._scanning = False
+        self._scan_progress = None
         self.query_one("#sidebar").remove_class("scanning")
         if message.error:
             self.notify(Content(f"Indexing failed: {message.error}"), title="Library",
@@ -368,14 +422,15 @@ class CopydeskApp(MarksMixin, App[int]):
                 self.open_path(first)
         self._update_status()
 
-    def _update_status(self, scan: tuple[int, int] | None = None) -> None:
+    def _update_status(self) -> None:
         entries = self.sources.entries
         n = sum(1 for e in entries if e.ok)
         unread = sum(1 for e in entries if e.ok and not e.read)
         text = f"{n} article{'s' if n != 1 else ''} · {unread} unread"
         if self.sources.query:
             text = f"{len(self.sources.visible_entries)} of {len(entries)} shown"
-        if scan is not None:
+        scan = self._scan_progress
+        if self._scanning and scan is not None and scan[0] < scan[1]:
             text = f"Indexing {progress_bar(*scan)} {scan[0]}/{scan[1]}"
         elif self._scanning:
             text = f"{text} · indexing…"
