@@ -620,3 +620,19 @@ async def test_random_articles_render_full_width_strips_at_any_width():
                 getattr(view, "action_" + action)()
                 assert 0 <= view.cursor < max(1, len(art.blocks))
         await pilot.pause()
+
+
+@sync
+async def test_theme_change_restyles_cached_lines():
+    async with opened(small_article()) as (app, pilot, view):
+        y = line_of(view, "Quit now")
+
+        def title_colour():
+            return [s.style.color for s in view.render_line(y) if "Quit" in s.text][0]
+
+        app.theme = "textual-dark"
+        await pilot.pause()
+        dark = title_colour()
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert title_colour() != dark
