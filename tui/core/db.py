@@ -111,6 +111,13 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX marks_path ON marks(path);
     """,
+    # 1 -> 2 (library engineer): a covering index for the source list, so
+    # Library.entries() reads a dense index in path order instead of visiting
+    # every article row (each carries its doc JSON: 10 KB+, overflow pages).
+    """
+    CREATE INDEX articles_list ON articles(path, status, title, outlet, author, published,
+                                           dateline, words, error);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -475,18 +475,30 @@ class Library:
     def entries(self) -> list[Entry]:
         """Source-list rows for the files under the roots, in path order.
 
-        One query over the ``articles`` path index (no article bodies read).
+        One range scan of the ``articles_list`` covering index (no article
+        row, let alone its doc, is read), plus the read flags and mark counts
+        from their own (small) tables.
         """
-        where, params = _roots_sql(self._keys, "a.path")
+        import gc
+
+        where, params = _roots_sql(self._keys)
         cur = self.db.conn.cursor()
         cur.row_factory = None
         rows = cur.execute(
-            f"""SELECT a.id, a.path, a.title, a.outlet, a.author, a.published, a.dateline, a.words,
-                      a.status, a.error, COALESCE(s.read, 0) != 0,
-                      (SELECT COUNT(*) FROM marks m WHERE m.path = a.path AND m.deleted IS NULL)
-               FROM articles a LEFT JOIN reading_state s ON s.path = a.path
-               WHERE a.status != 'missing' AND {where} ORDER BY a.path""", params)
-        return [Entry(*r) for r in rows]
+            "SELECT id, path, title, outlet, author, published, dateline, words, status, error "
+            f"FROM articles INDEXED BY articles_list WHERE status != 'missing' AND {where} "
+            "ORDER BY path", params).fetchall()
+        read = {p for (p,) in cur.execute("SELECT path FROM reading_state WHERE read != 0")}
+        marks = dict(cur.execute("SELECT path, COUNT(*) FROM marks WHERE deleted IS NULL "
+                                 "GROUP BY path"))
+        # 100k small objects: the cyclic GC would walk them several times over.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return [Entry(*r, r[1] in read, marks.get(r[1], 0)) for r in rows]
+        finally:
+            if enabled:
+                gc.enable()
 
     def count(self) -> int:
         """Number of (non-missing) articles under the roots."""

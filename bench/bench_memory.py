@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""The app on a big library, in a real terminal: warm start and memory.
+
+    python bench/bench_memory.py --lib DIR --home DIR [--runs 5] [--size 120x40]
+
+Needs tmux and an index already built (``copydesk index DIR --home DIR``).
+Each run starts a program in a fresh tmux window of the given size and polls
+the screen (``tmux capture-pane``, every 10 ms) until its first content is
+painted; the process's resident memory is read from ``/proc/PID/status``.
+In the same run, alternating, it measures (medians):
+
+- baseline: a bare Textual app (Header, one Static, Footer): time from
+  launch to the Static's text on screen, and its RSS;
+- copydesk on the library: launch to the first article's title painted in
+  the reading pane (warm start: the index exists; the scan of unchanged
+  files runs after that paint), then RSS once the background scan is over
+  ("N articles" without "indexing" in the status line), and the peak (VmHWM).
+
+Targets (issue 6): warm start <= 1.5x the bare app; RSS <= 250 MB at 10k.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+SOCKET = f"cdbench-{os.getpid()}"
+#: Seconds the status line must stay quiet before memory is read.
+QUIET = 2.0
+
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+class Bare(App):
+    def compose(self):
+        yield Header()
+        yield Static("BARE APP PAINTED: the quick brown fox")
+        yield Footer()
+
+Bare().run()
+"""
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True,
+                          check=False).stdout
+
+
+def status(pid: int) -> dict[str, int]:
+    out = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            k, _, v = line.partition(":")
+            if k in ("VmRSS", "VmHWM"):
+                out[k] = int(v.split()[0])  # kB
+    except OSError:
+        pass
+    return out
+
+
+def launch(cmd: list[str], marker: str, size: tuple[int, int], *, settle: str | None = None,
+           timeout: float = 120) -> tuple[float, dict[str, int], float | None]:
+    """Start *cmd* in tmux; seconds until *marker* is on screen, memory,
+    and seconds until *settle* is on screen (if given)."""
+    name = f"run{time.monotonic_ns()}"
+    shell_cmd = "exec " + " ".join(_quote(c) for c in cmd)
+    t0 = time.perf_counter()
+    tmux("new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]), shell_cmd)
+    pid = int(tmux("display-message", "-p", "-t", name, "#{pane_pid}").strip() or 0)
+    painted = settled = None
+    quiet_since = None
+    screen = ""
+    deadline = t0 + timeout
+    try:
+        while time.perf_counter() < deadline:
+            screen = tmux("capture-pane", "-p", "-t", name)
+            now = time.perf_counter()
+            if painted is None and marker in screen:
+                painted = now - t0
+            if painted is not None:
+                if settle is None:
+                    break
+                # Settled: the status line says "N articles" without
+                # "indexing" for QUIET seconds (the scan starts after the
+                # first paint and may be too quick to be seen).
+                if _settled(screen, settle):
+                    quiet_since = quiet_since or now
+                    if now - quiet_since >= QUIET:
+                        settled = quiet_since - t0
+                        break
+                else:
+                    quiet_since = None
+            time.sleep(0.01)
+        if painted is None:
+            raise SystemExit(f"timed out waiting for {marker!r}; screen:\n{screen}")
+        if settle is None:
+            time.sleep(QUIET)
+        mem = status(pid)
+    finally:
+        tmux("kill-session", "-t", name)
+    return painted, mem, settled
+
+
+def _settled(screen: str, settle: str) -> bool:
+    return settle in screen and "indexing" not in screen.lower()
+
+
+def _quote(s: str) -> str:
+    import shlex
+
+    return shlex.quote(s)
+
+
+def first_title(lib: Path, home: Path) -> str:
+    from tui.core.db import Database
+    from tui.core.library import Library, last_opened
+
+    db = Database.open(home)
+    library = Library(db, [lib])
+    entries = library.entries()
+    path = last_opened(db)
+    if path not in {e.path for e in entries}:
+        path = next(e.path for e in entries if e.ok)
+    title = library.article(path).title
+    db.close()
+    return title[:24]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--lib", type=Path, required=True)
+    ap.add_argument("--home", type=Path, required=True)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--size", default="120x40")
+    args = ap.parse_args(argv)
+    if not shutil.which("tmux"):
+        raise SystemExit("tmux is needed")
+    size = tuple(int(x) for x in args.size.split("x"))
+    title = first_title(args.lib, args.home)
+    tmp = Path(tempfile.mkdtemp(prefix="cd-bench-app-"))
+    bare = tmp / "bare.py"
+    bare.write_text(BARE_APP)
+    copydesk = shutil.which("copydesk")
+    cd_cmd = ([copydesk] if copydesk else [sys.executable, "-m", "tui"]) + [
+        str(args.lib), "--home", str(args.home)]
+    n_entries = None
+    bare_t, bare_rss, cd_t, cd_rss, cd_hwm, cd_settle = [], [], [], [], [], []
+    try:
+        for _ in range(args.runs):
+            t, mem, _s = launch([sys.executable, str(bare)], "BARE APP PAINTED", size)
+            bare_t.append(t)
+            bare_rss.append(mem.get("VmRSS", 0))
+            t, mem, s = launch(cd_cmd, title, size, settle=" articles")
+            cd_t.append(t)
+            cd_rss.append(mem.get("VmRSS", 0))
+            cd_hwm.append(mem.get("VmHWM", 0))
+            cd_settle.append(s or float("nan"))
+    finally:
+        tmux("kill-server")
+        shutil.rmtree(tmp, ignore_errors=True)
+    from tui.core.db import Database
+    from tui.core.library import Library
+
+    db = Database.open(args.home)
+    n_entries = Library(db, [args.lib]).count()
+    db.close()
+    med = statistics.median
+    print(f"library: {args.lib} ({n_entries} articles), terminal {args.size} in tmux, "
+          f"load {os.getloadavg()[0]:.1f}, runs {args.runs}")
+    print(f"baseline  bare Textual app painted: {med(bare_t) * 1000:.0f} ms "
+          f"(runs: {', '.join(f'{x * 1000:.0f}' for x in bare_t)}), RSS {med(bare_rss) / 1024:.0f} MB")
+    ratio = med(cd_t) / med(bare_t)
+    print(f"FIGURE    copydesk warm start, first article painted: {med(cd_t) * 1000:.0f} ms "
+          f"(runs: {', '.join(f'{x * 1000:.0f}' for x in cd_t)}) = {ratio:.2f}x bare (target <= 1.5x)")
+    print(f"FIGURE    background scan of unchanged files done (status quiet) at: {med(cd_settle):.2f} s "
+          f"from launch")
+    print(f"FIGURE    copydesk RSS with the library open: {med(cd_rss) / 1024:.0f} MB "
+          f"(peak {med(cd_hwm) / 1024:.0f} MB; target <= 250 MB at 10k)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
