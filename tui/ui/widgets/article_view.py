@@ -1,11 +1,27 @@
 """The reading pane: a virtualised, line-based view of one :class:`Article`.
 
 Design (like Textual's ``Log`` / toolong's ``LogView``): the article is laid
-out once per width into a flat list of *visual lines* (cheap tuples pointing
-into the block text), and :meth:`ArticleView.render_line` turns only the
-lines on screen into :class:`~textual.strip.Strip` objects, which are kept in
-an LRU cache. No child widget is mounted per block, so a 1 MB article opens
-as fast as a short one.
+out per width into a flat list of *visual lines* (cheap tuples pointing into
+the block text), and :meth:`ArticleView.render_line` turns only the lines on
+screen into :class:`~textual.strip.Strip` objects, which are kept in an LRU
+cache. No child widget is mounted per block. The layout itself is
+incremental: :meth:`ArticleView.load` lays out what the first screen needs,
+the rest follows in short background steps (and at once, on demand, when a
+caller jumps further down), so a 1 MB article paints as fast as a short one.
+
+For callers (app shell, marks, search):
+
+* ``load(article, cursor=, scroll_y=)``; ``cursor`` (block index, settable)
+  and ``scroll_y``; ``CursorMoved`` messages; ``show_removed``.
+* ``set_highlights([Highlight(start, end, style, note=, key=)])`` with offsets
+  into ``article.text()``; ``highlights`` gives them back.
+* ``cursor_span()``, ``block_span(i)``, ``block_at(offset)``, ``block_count``,
+  ``visible_blocks()``, ``sentence_spans(i)`` (sentences of block *i* as text
+  offsets; :func:`sentence_spans` is the pure function).
+* ``selected_span()`` (mouse selection as text offsets), ``select_span(s, e)``.
+  A double click selects the paragraph under the pointer, a triple click the
+  whole article.
+* ``scroll_to_block(i)``, ``flash_block(i)``.
 
 Coordinates: every body line knows the block it belongs to and the character
 range ``[a, b)`` of the block text it shows, so screen positions map to
