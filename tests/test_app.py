@@ -384,3 +384,30 @@ async def test_source_list_scales_to_100k_rows() -> None:
         await pilot.pause()
         assert [e.title for e in sl.visible_entries] == ["Story number 4242"] + [
             f"Story number {n}" for n in range(42420, 42430)]
+
+
+async def test_large_first_scan_fills_the_list_in_the_background(home: Path, tmp_path: Path) -> None:
+    """More files than the library's pool threshold: the scan runs in worker
+    processes started from the app's thread (this used to fail under Textual,
+    whose sys.stderr has no file descriptor), and the list fills in."""
+    from tui.core import library
+
+    lib = tmp_path / "big"
+    lib.mkdir()
+    n = getattr(library, "POOL_THRESHOLD", 200) + 40
+    for i in range(n):
+        (lib / f"{i:04d}.txt").write_text(
+            f"Headline number {i}\n\nA body paragraph for story {i}, long enough to be kept "
+            f"as the article's text by the cleaner.\n", encoding="utf-8")
+    app = CopydeskApp(roots=[lib], home=str(home))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause()
+        for _ in range(300):
+            await pilot.pause(0.1)
+            if not app._scanning and len(app.entries) == n:
+                break
+        assert not [m for m in app._notifications if "failed" in str(m.message)]
+        assert len(app.entries) == n
+        assert all(e.ok for e in app.entries)
+        assert app.current_path is not None
+        assert f"{n} articles" in screen_text(app)
