@@ -72,11 +72,6 @@ def _junk_attr(a: str) -> bool:
 
 _SMALL_TAGS = frozenset("a span i b em strong small li p img figure figcaption time button label h1 h2 h3 h4 h5 h6".split())
 _KEEP_TAGS = frozenset(("html", "body", "main", "article"))
-_MAIN_HINT = re.compile(
-    r"(?:article|post|entry|story|content|main|text|body)[-_]?(?:body|content|text|inner|main)|articlebody|"
-    r"^(?:article|story|post|entry)$|storytext|main-content|post-body|entry-content",
-    re.I,
-)
 
 _BLOCK = frozenset(
     "p div section article main header h1 h2 h3 h4 h5 h6 ul ol li blockquote pre table thead tbody "
@@ -97,8 +92,7 @@ def html_to_markdown(html: str) -> tuple[str, dict]:
     body = tree.body
     if body is None:
         return "", meta
-    for node in body.css(_DROP_SEL):
-        node.remove()
+    tree.strip_tags(DROP_TAGS)
     # Pick the main content first (cheap), then prune inside it only.
     main = _pick_main(body)
     limit = 0.35 * len(main.text(deep=True))
@@ -109,13 +103,6 @@ def html_to_markdown(html: str) -> tuple[str, dict]:
             node.remove()
     _prune_classes(main, limit)
     return _convert(main), meta
-
-
-def _attr_text(node) -> str:
-    attrs = node.attributes
-    c = attrs.get("class") or ""
-    i = attrs.get("id") or ""
-    return (c + " " + i) if i else c
 
 
 def _prune_classes(root, limit: float) -> None:
@@ -153,10 +140,14 @@ def _pick_main(body):
     sub: dict[int, float] = {}
     nodes: dict[int, object] = {}
     total = 0.0
-    for t in body.traverse(include_text=True):
-        if t.tag != "-text":
-            continue
-        s = t.text_content
+    # Fast path: paragraphs (selected in C). Pages that set their text in
+    # bare <div>s and <span>s take the walk over every text node instead.
+    runs = [(p, p.text(deep=True)) for p in body.css("p")]
+    p_chars = sum(len(t) for _, t in runs)
+    if p_chars < 800 or p_chars < 0.3 * len(body.text(deep=True)):
+        runs = [(t.parent, t.text_content) for t in body.traverse(include_text=True)
+                if t.tag == "-text" and t.text_content and len(t.text_content) >= 40]
+    for parent, s in runs:
         if s is None or len(s) < 40:
             continue
         n = len(s.strip())
@@ -164,7 +155,7 @@ def _pick_main(body):
             continue
         w = n + 20 * s.count(", ") + 30 * s.count(". ")
         total += w
-        blk = t.parent
+        blk = parent
         hops = 0
         while blk is not None and blk.tag not in _CONTAINERS and hops < 8:
             blk = blk.parent

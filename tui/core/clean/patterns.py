@@ -28,10 +28,14 @@ class _Alts:
         self.floating = re.compile("|".join(f"(?:{x})" for x in f), _I) if f else None
         self.triggers = triggers
 
-    def search(self, s: str) -> bool:
+    def search(self, s: str, low: str | None = None) -> bool:
         if self.triggers:
-            low = s.lower()
-            if not any(t in low for t in self.triggers):
+            if low is None:
+                low = s.lower()
+            for t in self.triggers:
+                if t in low:
+                    break
+            else:
                 return False
         if self.anchored is not None and self.anchored.match(s):
             return True

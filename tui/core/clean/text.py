@@ -52,22 +52,25 @@ TAIL_CAP = 1_000_000
 
 
 def _norm(s: str) -> str:
-    return " ".join(w.lower() for w in _WORD.findall(s)) if s else ""
+    return " ".join(_WORD.findall(s.lower())) if s else ""
 
 
 def _key(u: Unit) -> str:
     k = u.key
     if k is None:
-        k = u.key = " ".join(w.lower() for w in u.words)
+        k = u.key = " ".join(u.words)
     return k
 
 
+_IS_STOP = STOPWORDS.__contains__
+
+
 def _features(u: Unit) -> None:
-    words = _WORD.findall(u.text)
+    words = _WORD.findall(u.text.lower())   # lower-cased words
     u.words = words
     u.nw = len(words)
     if words:
-        u.sw = sum(1 for w in words if w.lower() in STOPWORDS) / len(words)
+        u.sw = sum(map(_IS_STOP, words)) / len(words)
     u.ends = bool(_END_PUNCT.search(u.text))
     # Prose: long enough and either function-word rich or sentence-shaped.
     u.good = (u.nw >= 10 and u.sw >= 0.2 and (u.ends or u.nw >= 25)) or (u.ends and u.nw >= 15) or (
@@ -110,13 +113,14 @@ def _family(u: Unit) -> str | None:
         if P.BIO_HEADER.match(t):
             return "author-bio"
     if len(t) <= 600:
-        if P.COOKIE.search(t):
+        low = t.lower()
+        if P.COOKIE.search(t, low):
             return "cookie"
-        if P.SYNDICATION.search(t):
+        if P.SYNDICATION.search(t, low):
             return "syndication"
-        if P.DISCLAIMER.search(t):
+        if P.DISCLAIMER.search(t, low):
             return "disclaimer"
-        if P.PROMO.search(t):
+        if P.PROMO.search(t, low):
             return "promo"
     return None
 
