@@ -149,6 +149,13 @@ def build_hostile(root: str | os.PathLike[str], *, big: bool = True, fifo: bool 
     put("ctl/[@click=app.quit]named[red].txt", article_text("Markup in the file name"), ok("Markup"))
     put("ctl/[link=file:⁄⁄etc⁄passwd]x[⁄link].md", article_text("Link markup in the name"), ok("Link"))
 
+    # -- file names that cannot be shown: skipped with a reason ----------------------------
+    put("names/\x1b]0;pwned-name\x07\x1b\\esc.txt", article_text("Escape in the name"),
+        Expect("skip", reason="file name has control characters"))
+    put("names/bad-\udcff-bytes.txt", article_text("Invalid UTF-8 in the name"),
+        Expect("skip", reason="file name is not valid UTF-8"))
+    put("names/fine [red]name[/red].txt", article_text("Markup is fine in a name"), ok("Markup"))
+
     # -- HTML --------------------------------------------------------------------
     put("html/scripts.html",
         "<html><head><title>Scripts page</title><script>alert('x')</script>"

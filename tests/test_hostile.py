@@ -82,6 +82,13 @@ def test_traversal_terminates_and_finds_each_article_once(hostile_dir):
     skipped_rel = {os.path.relpath(p, root): why for p, why in skipped}
     for name in ("dangling.txt", "loop-a.txt", "loop-b.txt"):
         assert name not in rel and skipped_rel.get(name), (name, skipped_rel)
+    # names with control characters or bytes that are not UTF-8: skipped with
+    # the reason, and the reported path itself is printable
+    for name in ("names/\x1b]0;pwned-name\x07\x1b\\esc.txt", "names/bad-\udcff-bytes.txt"):
+        assert name not in rel
+        assert hostile_dir.files[name].reason in skipped_rel.values()
+    assert all(no_controls(p) for p in skipped_rel), skipped_rel
+    assert all(no_controls(r) for r in rel)
     # FIFOs and devices are either skipped or listed, never read (test_textio checks
     # reading them raises "not a regular file" without opening them)
     for name in ("fifo.txt", "device.txt"):

@@ -341,7 +341,7 @@ def test_hostile_folder_read_directly(tmp_path):
             assert no_controls(text), name
             for w in exp.words:
                 assert w in text, (name, w)
-        elif exp.status == "error" or name != "dir.txt":
+        elif exp.status == "error" or (name != "dir.txt" and not exp.reason.startswith("file name")):
             with pytest.raises(ArticleError) as ei:
                 read_article_text(p)
             assert ei.value.reason == exp.reason, name
