@@ -33,7 +33,7 @@ def clean(text: str, *, kind: str = "text", name: str = "") -> Article:
     text = text or ""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _ANY_CONTROL.search(text):  # cheap test first: the full strip is slow on big pages
+    if kind != "html" and _ANY_CONTROL.search(text):  # cheap test first: the strip is slow
         text = strip_controls(text)
     notes: list[str] = []
     if kind == "html":
@@ -41,8 +41,12 @@ def clean(text: str, *, kind: str = "text", name: str = "") -> Article:
 
         try:
             md, meta = html_to_markdown(text)
+            # Controls are stripped from what the page yields (far smaller than the page).
+            if _ANY_CONTROL.search(md):
+                md = strip_controls(md)
+            meta = {k: strip_controls(v) for k, v in meta.items()}
         except Exception as e:  # noqa: BLE001 - never lose an article to a parser bug
-            md, meta = _crude_text(text), {}
+            md, meta = strip_controls(_crude_text(text)), {}
             notes.append(f"HTML could not be parsed ({type(e).__name__}); read as text.")
         art = clean_units(text_units(md, markdown=True), markdown=True, html_meta=meta)
     else:
