@@ -48,13 +48,26 @@ def clean(text: str, *, kind: str = "text", name: str = "") -> Article:
         except Exception as e:  # noqa: BLE001 - never lose an article to a parser bug
             md, meta = strip_controls(_crude_text(text)), {}
             notes.append(f"HTML could not be parsed ({type(e).__name__}); read as text.")
-        art = clean_units(text_units(md, markdown=True), markdown=True, html_meta=meta)
+        text, markdown = md, True
     else:
-        art = clean_units(text_units(text, markdown=(kind == "markdown")), markdown=(kind == "markdown"))
+        meta, markdown = None, kind == "markdown"
+    try:
+        art = clean_units(text_units(text, markdown=markdown), markdown=markdown, html_meta=meta)
+    except Exception as e:  # noqa: BLE001 - a rule bug must not lose the article
+        art = _plain(text)
+        notes.append(f"The cleaner failed on this file ({type(e).__name__}); shown uncleaned.")
     if not art.title:
         art.title = _title_from_name(name) or "Untitled"
     art.notes.extend(notes)
     return art
+
+
+def _plain(text: str) -> Article:
+    """Every non-blank line a paragraph: the reading when the rules fail."""
+    from tui.core.model import PARAGRAPH, Block
+
+    blocks = [Block(PARAGRAPH, " ".join(l.split()), i, i + 1) for i, l in enumerate(text.split("\n")) if l.strip()]
+    return Article(blocks=blocks)
 
 
 def _title_from_name(name: str) -> str:
