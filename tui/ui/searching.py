@@ -1,0 +1,342 @@
+"""Search in the reader: the app side of the search bar, the results panel,
+``n``/``N`` (next/previous hit of the last passage query in the open
+article) and ``s`` (the same passage in other sources).
+
+:class:`SearchMixin` is mixed into :class:`tui.ui.app.CopydeskApp` (which
+owns ``db``, ``reader``, ``entries``, ``current_path``, ``open_path``).
+The search index (:mod:`tui.core.search`, numpy + rapidfuzz) is imported and
+built only in worker threads, the first time search is used, from the
+library database; it is rebuilt when the library changes. Every query runs
+in an exclusive thread worker, so a new keystroke cancels the stale query
+and typing never waits for a search.
+
+Message handlers here use ``on_*`` names, not ``@on``: Textual collects
+``@on`` handlers only from classes built by its metaclass, not from mixins.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.content import Content
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from tui.ui.widgets.article_view import Highlight
+from tui.ui.widgets.search_bar import SearchBar, split_query
+from tui.ui.widgets.search_results import SearchResults
+
+if TYPE_CHECKING:
+    from tui.core.search import SearchIndex
+
+#: Highlight keys of the search layer are ("search", n).
+SEARCH_KEY = "search"
+RESULT_LIMIT = 50
+SAME_LIMIT = 20
+
+
+class SearchDone(Message):
+    def __init__(self, value: str, passages: bool, query: str, hits: list, matched: int) -> None:
+        super().__init__()
+        self.value = value
+        self.passages = passages
+        self.query = query
+        self.hits = hits
+        self.matched = matched
+
+
+class SearchIndexReady(Message):
+    def __init__(self, index: Any, signature: tuple, error: str | None = None) -> None:
+        super().__init__()
+        self.index = index
+        self.signature = signature
+        self.error = error
+
+
+class SamePassageDone(Message):
+    def __init__(self, path: str, paragraph: int, source: str, hits: list) -> None:
+        super().__init__()
+        self.path = path
+        self.paragraph = paragraph
+        self.source = source
+        self.hits = hits
+
+
+def _library_signature(db_path: str) -> tuple:
+    """Changes whenever the library index does (files added, re-cleaned, gone)."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    try:
+        return tuple(conn.execute(
+            "SELECT COUNT(*), COALESCE(MAX(indexed_at), 0), COALESCE(SUM(id), 0), "
+            "SUM(status = 'ok') FROM articles").fetchone())
+    finally:
+        conn.close()
+
+
+def _mine(h: Highlight) -> bool:
+    k = h.key
+    return isinstance(k, tuple) and len(k) == 2 and k[0] == SEARCH_KEY
+
+
+class SearchMixin:
+    """App-side search. Requires the host app's ``db``, ``reader``,
+    ``entries``, ``current_path`` and ``open_path``."""
+
+    _search_index: "SearchIndex | None" = None
+    _search_signature: tuple | None = None
+    _search_building = False
+    _search_waiting: str | None = None
+    _same_waiting: tuple[str, int, str] | None = None
+    #: The last passage query opened from the results (for n/N).
+    last_passage_query: str | None = None
+    _hits_cache: tuple[str, str, Any, list] | None = None
+
+    # -- widgets --------------------------------------------------------------------------
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one("#search", SearchBar)  # type: ignore[attr-defined]
+
+    @property
+    def search_results(self) -> SearchResults:
+        try:
+            return self.query_one("#search-results", SearchResults)  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - first use: mount it over the screen
+            results = SearchResults()
+            self.screen.mount(results)  # type: ignore[attr-defined]
+            return results
+
+    # -- the index ----------------------------------------------------------------------
+
+    def search_ensure_index(self) -> None:
+        """Start building (or refreshing) the search index in the background."""
+        if self._search_building:
+            return
+        self._search_building = True
+        paths = [e.path for e in self.entries if e.ok]  # type: ignore[attr-defined]
+        self._search_build(str(self.db.path), paths)  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="search-index", exit_on_error=False)
+    def _search_build(self, db_path: str, paths: list[str]) -> None:
+        try:
+            from tui.core.search import SearchIndex, docs_from_db
+
+            sig = _library_signature(db_path)
+            conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+            try:
+                docs = docs_from_db(conn, paths)
+            finally:
+                conn.close()
+            index = SearchIndex.build(docs, db_path=db_path)
+        except Exception as e:  # noqa: BLE001 - shown to the user; the reader keeps working
+            self.post_message(SearchIndexReady(None, (), f"{type(e).__name__}: {e}"))  # type: ignore[attr-defined]
+            return
+        self.post_message(SearchIndexReady(index, sig))  # type: ignore[attr-defined]
+
+    def on_search_index_ready(self, message: SearchIndexReady) -> None:
+        self._search_building = False
+        if message.error:
+            self.notify(Content(f"Search index failed: {message.error}"),  # type: ignore[attr-defined]
+                        severity="error")
+            return
+        self._search_index = message.index
+        self._search_signature = message.signature
+        if self._search_waiting is not None and self.search_results.visible:
+            self.search_changed(self.search_bar.value)
+        self._search_waiting = None
+        if self._same_waiting is not None:
+            path, para, text = self._same_waiting
+            self._same_waiting = None
+            self._same_run(self._search_index, path, para, text)
+
+    # -- the bar ---------------------------------------------------------------------------
+
+    def search_changed(self, value: str) -> None:
+        """The bar's text changed: search (in a worker) and show results."""
+        passages, query = split_query(value)
+        # The source list keeps its plain title filter in title mode.
+        self.sources.set_filter("" if passages else query)  # type: ignore[attr-defined]
+        self._update_status()  # type: ignore[attr-defined]
+        results = self.search_results
+        if not query:
+            if passages:
+                results.show_message("type words to find in every paragraph", True)
+            else:
+                results.hide()
+            return
+        if self._search_index is None:
+            self._search_waiting = value
+            results.show_message("building the search index…", passages)
+            self.search_ensure_index()
+            return
+        self._search_query(self._search_index, value, passages, query,
+                           str(self.db.path), self._search_signature)  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search_query(self, index, value: str, passages: bool, query: str,
+                      db_path: str, signature: tuple | None) -> None:
+        worker = get_current_worker()
+        if passages:
+            hits = index.search_passages(query, limit=RESULT_LIMIT)
+        else:
+            hits = index.search_titles(query, limit=RESULT_LIMIT)
+        matched = index.last_matches
+        if worker.is_cancelled:
+            return
+        self.post_message(SearchDone(value, passages, query, hits, matched))  # type: ignore[attr-defined]
+        try:
+            stale = _library_signature(db_path) != signature
+        except sqlite3.Error:
+            stale = False
+        if stale and not worker.is_cancelled:
+            self.call_from_thread(self.search_ensure_index)  # type: ignore[attr-defined]
+
+    def on_search_done(self, message: SearchDone) -> None:
+        if message.value != self.search_bar.value:
+            return  # a stale query: a newer one is on its way
+        self.search_results.show_hits(message.query, message.passages, message.hits, message.matched)
+
+    def search_submitted(self) -> bool:
+        """Enter in the bar: open the chosen (or first) result. False when
+        no results are showing (the app then opens the first listed source)."""
+        results = self.search_results
+        hit = results.selected_hit if results.visible else None
+        if hit is None:
+            return False
+        self.search_open(hit, results.passages, results.query_text)
+        return True
+
+    def search_open(self, hit, passages: bool, query: str) -> None:
+        self.search_results.hide()
+        if passages:
+            self.last_passage_query = query
+            self.open_path(hit.path, focus=True)  # type: ignore[attr-defined]
+            self.search_go_to_paragraph(hit.paragraph)
+            self.search_show_hits()
+        else:
+            self.open_path(hit.path, focus=True)  # type: ignore[attr-defined]
+
+    def search_dismissed(self) -> None:
+        self.search_results.hide()
+
+    def on_search_bar_move(self, message: SearchBar.Move) -> None:
+        results = self.search_results
+        if results.visible:
+            results.move(message.delta)
+
+    def on_option_list_option_selected(self, event: SearchResults.OptionSelected) -> None:
+        if not isinstance(event.option_list, SearchResults):
+            return
+        event.stop()
+        hit = getattr(event.option, "hit", None)
+        if hit is not None:
+            results = self.search_results
+            self.search_open(hit, results.passages, results.query_text)
+
+    # -- in the article: go to a paragraph, n/N --------------------------------------------
+
+    def search_go_to_paragraph(self, index: int) -> None:
+        reader = self.reader  # type: ignore[attr-defined]
+        if reader.article is None or not reader.article.blocks:
+            return
+        index = max(0, min(index, len(reader.article.blocks) - 1))
+        reader.cursor = index
+        reader.scroll_to_block(index)
+        reader.flash_block(index)
+
+    def _article_hits(self) -> list:
+        """Hits of the last passage query in the open article (reading order),
+        matched against the article as shown, so offsets always fit."""
+        reader = self.reader  # type: ignore[attr-defined]
+        art, path, q = reader.article, self.current_path, self.last_passage_query  # type: ignore[attr-defined]
+        if art is None or path is None or not q:
+            return []
+        c = self._hits_cache
+        if c is not None and c[0] == path and c[1] == q and c[2] is art:
+            return c[3]
+        from tui.core.search import SearchIndex
+
+        ix = SearchIndex.from_articles([(path, art)])
+        hits = ix.hits_in(path, q)
+        self._hits_cache = (path, q, art, hits)
+        return hits
+
+    def search_show_hits(self) -> None:
+        """Highlight the last passage query's matched words in the article."""
+        reader = self.reader  # type: ignore[attr-defined]
+        if reader.article is None:
+            return
+        mine = []
+        for hit in self._article_hits():
+            start = reader.block_span(hit.paragraph)[0]
+            for n, (a, b) in enumerate(hit.spans):
+                mine.append(Highlight(start + a, start + b, "search", key=(SEARCH_KEY, len(mine))))
+        others = [h for h in reader.highlights if not _mine(h)]
+        reader.set_highlights(others + mine)
+
+    def _search_step(self, forward: bool) -> None:
+        if not self.last_passage_query:
+            self.notify("No passage search yet: press / then Tab (or >) and type.",  # type: ignore[attr-defined]
+                        severity="warning")
+            return
+        hits = self._article_hits()
+        if not hits:
+            self.notify(Content(f"No hits for “{self.last_passage_query}” in this article."),  # type: ignore[attr-defined]
+                        severity="warning")
+            return
+        self.search_show_hits()
+        cur = int(self.reader.cursor)  # type: ignore[attr-defined]
+        paras = [h.paragraph for h in hits]
+        if forward:
+            nxt = next((p for p in paras if p > cur), paras[0])
+        else:
+            nxt = next((p for p in reversed(paras) if p < cur), paras[-1])
+        self.search_go_to_paragraph(nxt)
+        k = paras.index(nxt) + 1
+        self.notify(Content(f"Hit {k} of {len(paras)} for “{self.last_passage_query}”"),  # type: ignore[attr-defined]
+                    timeout=2)
+
+    def action_search_next(self) -> None:
+        self._search_step(True)
+
+    def action_search_previous(self) -> None:
+        self._search_step(False)
+
+    # -- same passage in other sources -----------------------------------------------------
+
+    def action_same_passage(self) -> None:
+        reader = self.reader  # type: ignore[attr-defined]
+        art, path = reader.article, self.current_path  # type: ignore[attr-defined]
+        if art is None or path is None or not art.blocks:
+            return
+        para = int(reader.cursor)
+        text = art.blocks[para].text
+        if self._search_index is None:
+            self._same_waiting = (path, para, text)
+            self.notify("Building the search index…", timeout=3)  # type: ignore[attr-defined]
+            self.search_ensure_index()
+            return
+        self._same_run(self._search_index, path, para, text)
+
+    @work(thread=True, exclusive=True, group="same-passage", exit_on_error=False)
+    def _same_run(self, index, path: str, para: int, text: str) -> None:
+        hits = index.same_passage(path, para, limit=SAME_LIMIT, text=text)
+        if not get_current_worker().is_cancelled:
+            self.post_message(SamePassageDone(path, para, text, hits))  # type: ignore[attr-defined]
+
+    def on_same_passage_done(self, message: SamePassageDone) -> None:
+        if message.path != self.current_path:  # type: ignore[attr-defined]
+            return
+        if not message.hits:
+            self.notify("No other source has this passage.", timeout=3)  # type: ignore[attr-defined]
+            return
+        from tui.ui.screens.same_story import SamePassageScreen
+
+        def chosen(hit) -> None:
+            if hit is not None:
+                self.open_path(hit.path, focus=True)  # type: ignore[attr-defined]
+                self.search_go_to_paragraph(hit.paragraph)
+
+        self.push_screen(SamePassageScreen(message.source, message.hits), chosen)  # type: ignore[attr-defined]
