@@ -47,6 +47,16 @@ def entry_marks(app: CopydeskApp, path: str) -> int:
     return next(e.marks for e in app.entries if e.path == path)
 
 
+async def wait_screen(app: CopydeskApp, pilot, cls) -> None:
+    """Wait until the top screen is a mounted *cls* (slow machines)."""
+    for _ in range(100):
+        if isinstance(app.screen, cls) and app.screen.is_mounted and app.screen.children:
+            await pilot.pause()
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"{cls.__name__} did not open; top screen: {app.screen!r}")
+
+
 async def start(app: CopydeskApp, pilot, cursor: int = 1) -> ArticleView:
     await settle(app, pilot)
     reader = app.reader
@@ -171,8 +181,7 @@ async def test_a_marks_and_annotates(home: Path, seeds_dir: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         reader = await start(app, pilot, cursor=1)
         await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, NoteEditor)
+        await wait_screen(app, pilot, NoteEditor)
         [m] = marks_for(app.db, app.current_path)  # marked before the note is written
         await pilot.press(*"Key line", "enter", *"second")
         await pilot.press("ctrl+s")
@@ -183,8 +192,7 @@ async def test_a_marks_and_annotates(home: Path, seeds_dir: Path) -> None:
         assert mark_highlights(app)[m.uuid][3] is True  # note marker
         # a on a marked passage edits its note; Esc cancels the edit.
         await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, NoteEditor)
+        await wait_screen(app, pilot, NoteEditor)
         assert app.screen.query_one(TextArea).text == "Key line\nsecond"
         await pilot.press(*"xx", "escape")
         await pilot.pause()
@@ -205,8 +213,7 @@ async def test_m_on_a_marked_passage_changes_colour_or_removes(home: Path, seeds
         await pilot.press("m")
         await pilot.pause()
         await pilot.press("m")
-        await pilot.pause()
-        assert isinstance(app.screen, MarkMenu)
+        await wait_screen(app, pilot, MarkMenu)
         await pilot.press("3")
         await pilot.pause()
         [m] = marks_for(app.db, path)
@@ -255,9 +262,8 @@ async def test_marks_screen_lists_toggles_and_jumps(home: Path, seeds_dir: Path)
         app.open_path(first)
         await pilot.pause()
         await pilot.press("apostrophe")
-        await pilot.pause()
+        await wait_screen(app, pilot, MarksScreen)
         screen = app.screen
-        assert isinstance(screen, MarksScreen)
         assert [m.uuid for m in screen.marks] == [made[first][0]]
         assert " ".join(made[first][1].split()[:5]) in screen_text(app)
         await pilot.press("t")  # the whole library
@@ -292,14 +298,13 @@ async def test_marks_screen_edits_deletes_undoes_and_copies(home: Path, seeds_di
         app.open_path(first)
         await pilot.pause()
         await pilot.press("apostrophe")
-        await pilot.pause()
+        await wait_screen(app, pilot, MarksScreen)
         # Colour and note.
         await pilot.press("4")
         await pilot.pause()
         assert marks_for(app.db, first)[0].color == "pink"
         await pilot.press("e")
-        await pilot.pause()
-        assert isinstance(app.screen, NoteEditor)
+        await wait_screen(app, pilot, NoteEditor)
         await pilot.press(*"edited", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, MarksScreen)
@@ -325,6 +330,13 @@ async def test_marks_screen_edits_deletes_undoes_and_copies(home: Path, seeds_di
         await pilot.pause()
         assert uid in mark_highlights(app)
         assert mark_highlights(app)[uid][2] == "pink"
+        # A deletion in the marks screen can still be undone after closing it.
+        await pilot.press("apostrophe", "d", "escape")
+        await pilot.pause()
+        assert marks_for(app.db, first) == [] and uid not in mark_highlights(app)
+        await pilot.press("u")
+        await pilot.pause()
+        assert [m.uuid for m in marks_for(app.db, first)] == [uid] and uid in mark_highlights(app)
 
 
 async def test_orphans_are_listed_not_shown_in_the_text(home: Path, seeds_dir: Path) -> None:
@@ -350,7 +362,7 @@ async def test_orphans_are_listed_not_shown_in_the_text(home: Path, seeds_dir: P
         assert mark_highlights(app) == {}
         assert entry_marks(app, path) == 1
         await pilot.press("apostrophe")
-        await pilot.pause()
+        await wait_screen(app, pilot, MarksScreen)
         text = screen_text(app)
         assert "[orphan]" in text and "paragraph the editors cut" in text and "still here" in text
         await pilot.press("enter")
@@ -371,7 +383,7 @@ async def test_markup_in_quotes_is_literal(home: Path, hostile_library: Path) ->
         await pilot.press("a", *"[bold]n[/bold]", "ctrl+s")
         await pilot.pause()
         await pilot.press("apostrophe")
-        await pilot.pause()
+        await wait_screen(app, pilot, MarksScreen)
         text = screen_text(app)
         assert "[red]x[/red]" in text and "[bold]n[/bold]" in text
         assert app.is_running
@@ -429,11 +441,27 @@ def test_mark_survives_kill_9_of_the_real_app(tmp_path: Path) -> None:
     tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
     try:
         pid = int(tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip())
-        wait_for(lambda s: "articles" in s and "indexing" not in s.lower())
-        tmux("send-keys", "-t", session, "j")
-        time.sleep(0.3)
-        tmux("send-keys", "-t", session, "m")
-        wait_for(lambda s: "Marked" in s, timeout=10)
+        # Wait until the library is listed and indexing has been over for a moment.
+        quiet_since = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            screen = tmux("capture-pane", "-p", "-t", session)
+            if "articles" in screen and "indexing" not in screen.lower():
+                quiet_since = quiet_since or time.monotonic()
+                if time.monotonic() - quiet_since > 1.0:
+                    break
+            else:
+                quiet_since = None
+            time.sleep(0.05)
+        for _ in range(3):  # a key sent while the app is busy may come late: resend
+            tmux("send-keys", "-t", session, "m")
+            try:
+                wait_for(lambda s: "Marked." in s or "Marked passage" in s, timeout=10)
+                break
+            except AssertionError:
+                continue
+        else:
+            raise AssertionError("the mark was never acknowledged")
         os.kill(pid, signal.SIGKILL)  # one moment after the acknowledgement
     finally:
         tmux("kill-session", "-t", session, check=False)
@@ -441,5 +469,6 @@ def test_mark_survives_kill_9_of_the_real_app(tmp_path: Path) -> None:
     try:
         marks = all_marks(db)
         assert len(marks) == 1 and marks[0].exact
+        assert marks[0].path.endswith(".txt")
     finally:
         db.close()

@@ -163,6 +163,14 @@ class MarksMixin:
     #: Undo tokens of deletions made from the reading pane.
     _mark_undo: list[tuple[str, str]]
 
+    @property
+    def mark_undo_stack(self) -> list[tuple[str, str]]:
+        """Undo tokens ``(token, path)`` of mark deletions, shared by the
+        reading pane's menu and the marks screen (``u`` in either)."""
+        if not hasattr(self, "_mark_undo"):
+            self._mark_undo = []
+        return self._mark_undo
+
     # -- hooks called by the app ---------------------------------------------------------
 
     def marks_article_loaded(self, article: "Article | None", path: str | None,
@@ -310,7 +318,7 @@ class MarksMixin:
 
     def action_undo_mark(self) -> None:
         """Undo the last mark removal made from the reading pane."""
-        undo = getattr(self, "_mark_undo", None)
+        undo = self.mark_undo_stack
         if not undo:
             self.notify("Nothing to undo.")
             return
@@ -341,9 +349,7 @@ class MarksMixin:
                     self.marks_changed(mark.path)
                 elif choice == "remove":
                     token = delete_mark(self.db, mark.uuid)
-                    if not hasattr(self, "_mark_undo"):
-                        self._mark_undo = []
-                    self._mark_undo.append((token, mark.path))
+                    self.mark_undo_stack.append((token, mark.path))
                     self.marks_changed(mark.path)
                     self.notify("Mark removed. u: undo", timeout=4)
                 elif choice == "note":

@@ -101,6 +101,12 @@ class MarksScreen(Screen[Mark | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Share the app's undo stack (if it has one), so u still undoes a
+        # deletion after this screen is closed.
+        shared = getattr(self.app, "mark_undo_stack", None)
+        if isinstance(shared, list):
+            shared.extend(self.undo_stack)
+            self.undo_stack = shared
         self.reload()
         self.query_one(OptionList).focus()
 
