@@ -162,7 +162,7 @@ CREDIT = _rx(
     r"(?:\s+credits?)?\s*(?::|by)\s*.{0,120}$",
     r"^\(?(?:photo|image)\s+(?:by|courtesy\s+of|via)\b.{0,120}$",
     r"^(?:getty\s+images|shutterstock|ap\s+photo|reuters|afp|epa|istock(?:photo)?)\b.{0,80}$",
-    r"^.{0,80}/\s*(?:getty\s+images|shutterstock|ap|reuters|afp|epa|istock)\s*\)?$",
+    r"^.{0,80}[/|]\s*(?:getty\s+images|shutterstock|ap|reuters|afp|epa|istock|ap\s+photo|for\s+the\s+\w+(?:\s+\w+)?)\s*\)?$",
 )
 
 RELATED_HEADER = _rx(

@@ -241,20 +241,42 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
     scores = [_score(u) for u in units]
     lo, hi, _ = _max_segment(scores)
     title_i = None
+    repeat_i = None
     if markdown:
         for i, u in enumerate(units[: max(lo, 1) + 1]):
             if u.hint == "h" and u.level == 1:
                 title_i = i
                 break
-    if title_i is None:
+    if title_i is None and html_meta is not None:
+        # HTML: the headline is a heading that matches the page's title, if any.
+        want = _norm(_split_site(html_meta.get("title", ""))[0])
+        for i, u in enumerate(units[: max(lo, 1) + 1]):
+            if u.hint == "h" and want and _key(u) == want:
+                title_i = i
+                break
+    elif title_i is None and n > 1 and units[0].label is None and 3 <= units[0].nw <= 40:
+        # A saved page starts with its title bar ("Headline - Site"); the
+        # headline proper comes again above the article.
+        t0, site0 = _split_site(units[0].text)
+        k0 = _norm(t0)
+        for j in range(1, min(n, lo + 3)):
+            if units[j].label is None and _key(units[j]) == k0:
+                title_i, repeat_i = 0, j
+                if site0 and not art.outlet:
+                    art.outlet = site0
+                break
+    if title_i is None and not (markdown and html_meta is not None):
         cands = [i for i in range(min(lo, n)) if units[i].label is None and _headline_like(units[i])]
         if cands:
-            # Prefer a headline the page repeats (title bar + headline).
+            # Prefer a headline the page repeats (title bar + headline), not a menu item.
+            counts: dict[str, int] = {}
+            for u in units:
+                counts[_key(u)] = counts.get(_key(u), 0) + 1
             seen: dict[str, int] = {}
             title_i = None
             for i in cands:
                 key = _norm(_split_site(units[i].text)[0])
-                if key in seen:
+                if key in seen and units[i].nw >= 3 and counts.get(_key(units[seen[key]]), 0) <= 3:
                     title_i = seen[key]
                     break
                 seen[key] = i
@@ -274,6 +296,9 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
         tu.label, tu.reason = "meta", "title"
         title_keys = {_norm(tu.text), _norm(title)}
         _header_meta(units, title_i, art, markdown=markdown)
+        if repeat_i is not None and units[repeat_i].label is None:
+            units[repeat_i].label, units[repeat_i].reason = "junk", "duplicate"
+            _header_meta(units, repeat_i, art, markdown=markdown)
 
     # Datelines and bylines anywhere outside the prose are metadata.
     for i, u in enumerate(units):
@@ -314,7 +339,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
     body = [u for u in units if u.label in ("p", "h", "q", "cap", "li")]
     long_norms = [_key(u) for u in body if u.nw >= 12]
     for u in body:
-        if 3 <= u.nw <= 30 and u.label in ("p", "q", "cap"):
+        if 6 <= u.nw <= 30 and u.label in ("p", "q", "cap"):
             key = _key(u)
             if any(key in other and key != other for other in long_norms):
                 u.label, u.reason = "junk", "duplicate"
@@ -473,21 +498,26 @@ def _header_meta(units: list[Unit], title_i: int, art: Article, *, markdown: boo
     dek_done = False
     i = title_i + 1
     steps = 0
-    while i < n and steps < 10:
+    gap = 0  # units skipped since the last headline/meta line
+    while i < n and steps < 10 and gap < 3:
         u = units[i]
         steps += 1
         if u.label is not None:
             i += 1
+            gap += u.label != "meta"
             continue
         if markdown and " · " in u.text and _meta_from_line(u, art):
             i += 1
+            gap = 0
             continue
-        if _meta_line(u, art, allow_outlet=True):
-            dek_done = True if u.nw > 5 else dek_done
+        if _meta_line(u, art, allow_outlet=gap <= 1):
+            dek_done = True
             i += 1
+            gap = 0
             continue
         if u.fam is not None or u.reason is not None or u.nw <= 2:
             i += 1
+            gap += 1
             continue
         if not dek_done and (u.hint == "cap" or (u.good or u.nw >= 8)) and art.dek is None:
             nxt = next((v for v in units[i + 1: i + 4] if v.label is None and v.fam is None), None)
@@ -495,7 +525,10 @@ def _header_meta(units: list[Unit], title_i: int, art: Article, *, markdown: boo
             next_meta = nxt is not None and nxt.nw <= 14 and (
                 parse_dateline(nxt.text) is not None or parse_byline(nxt.text) is not None
             )
-            if (markdown and u.hint == "cap") or (not markdown and u.hint != "cap" and (no_stop or next_meta) and u.nw <= 60):
+            long_sub = markdown and u.hint == "h" and (u.nw >= 14 or (u.nw >= 10 and not no_stop))
+            if (markdown and u.hint == "cap") or long_sub or (
+                not markdown and u.hint != "cap" and (no_stop or next_meta) and u.nw <= 60
+            ):
                 art.dek = u.text
                 u.label, u.reason = "meta", "dek"
                 dek_done = True
