@@ -40,6 +40,7 @@ _CAPTION_TAIL = re.compile(
     re.I,
 )
 _NORM = re.compile(r"\W+")
+_URL_END = re.compile(r"\s*https?://\S+$")
 _HAS_ALPHA = re.compile(r"[^\W\d_]")
 _INNER_PUNCT = re.compile(r"[,.;:](?=\s)")
 _DATE_BY = re.compile(r"^(.{6,60}?)\s+by\s+([A-Z].{1,60})$")
@@ -71,7 +72,7 @@ def _features(u: Unit) -> None:
     u.nw = len(words)
     if words:
         u.sw = sum(map(_IS_STOP, words)) / len(words)
-    u.ends = bool(_END_PUNCT.search(u.text))
+    u.ends = bool(_END_PUNCT.search(u.text)) or bool(_URL_END.search(u.text) and _END_PUNCT.search(_URL_END.sub("", u.text)))
     # Prose: long enough and either function-word rich or sentence-shaped.
     u.good = (u.nw >= 10 and u.sw >= 0.2 and (u.ends or u.nw >= 25)) or (u.ends and u.nw >= 15) or (
         u.nw >= 30 and len(_INNER_PUNCT.findall(u.text)) >= 2) or (
@@ -623,6 +624,28 @@ def _decide_region(units: list[Unit], lo: int, hi: int) -> None:
             u.label = "p"
         else:
             u.label, u.reason = "junk", "navigation"
+    # Pass 4: a short run (embedded post, attribution lines) held between
+    # paragraphs of prose is part of the article when it reads as text.
+    k = 0
+    while k < len(cand):
+        if cand[k].reason != "navigation":
+            k += 1
+            continue
+        j = k
+        while j < len(cand) and cand[j].reason == "navigation":
+            j += 1
+        run = cand[k:j]
+        before = cand[k - 1] if k > 0 else None
+        after = cand[j] if j < len(cand) else None
+        if (
+            len(run) <= 4 and before is not None and after is not None
+            and before.good and (after.good or (kept(after) and after.nw >= 8))
+            and sum(v.nw for v in run) >= 6 and any(v.nw >= 5 for v in run)
+        ):
+            for v in run:
+                if v.nw >= 2:
+                    v.label, v.reason = "p", None
+        k = j
 
 
 def _headingish(u: Unit) -> bool:
