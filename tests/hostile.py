@@ -176,18 +176,27 @@ def build_hostile(root: str | os.PathLike[str], *, big: bool = True, fifo: bool 
 
     # -- large -------------------------------------------------------------------
     if big:
+        rng = random.Random(50)
+        vocab = (PROSE + " " + CAFE + " quick brown fox jumps lazy dog river bank market "
+                 "election budget school hospital weather storm harbour").replace(".", "").split()
+
+        def paragraph() -> str:
+            words = [rng.choice(vocab) for _ in range(rng.randint(40, 90))]
+            return (" ".join(words).capitalize() + ".").replace(" the ", " the ", 1)
+
+        with open(root / "big-50mb.txt", "w", encoding="utf-8") as fh:
+            fh.write("Fifty megabytes\n\n")
+            written = 0
+            while written < 50 * 1024 * 1024:
+                chunk = "\n\n".join(paragraph() for _ in range(500)) + "\n\n"
+                fh.write(chunk)
+                written += len(chunk.encode())
+        f["big-50mb.txt"] = Expect("ok", ("Fifty", "council"), truncated=True)
         line = "The quick brown fox jumps over the lazy dog near the riverbank today. "
-        with open(root / "big-50mb.txt", "wb") as fh:
-            para = ((line * 8).strip() + "\n\n").encode()
-            fh.write(b"Fifty megabytes\n\n")
-            n = (50 * 1024 * 1024) // len(para) + 1
-            for _ in range(n // 1000):
-                fh.write(para * 1000)
-        f["big-50mb.txt"] = Expect("ok", ("Fifty", "quick"), truncated=True)
         put("big-single-line.txt", "Single line " + line * (5 * 1024 * 1024 // len(line)),
             ok("Single", "riverbank"))
-        put("big-400k-lines.txt", "Many short lines\n\n" + "".join(f"line {i}\n" for i in range(400_000)),
-            ok("Many", "399999"))
+        put("big-400k-lines.txt", "Many short lines\n\n" + "".join(
+            f"{rng.choice(vocab)} {rng.choice(vocab)} {i}\n" for i in range(400_000)), ok("Many", "399999"))
 
     # -- permissions (root reads everything: then it is simply an article) ------
     p = put("perm/unreadable.txt", article_text("Unreadable"),
