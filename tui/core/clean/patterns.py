@@ -193,7 +193,10 @@ PROMO = _rx(
     r"\b(?:enter\s+your\s+email|your\s+email\s+address)\b.{0,40}$",
     r"^get\s+(?:all\s+)?(?:the\s+)?latest\b.{0,60}\b(?:inbox|delivered|email)\b.*$",
     r"\bunlimited\s+(?:digital\s+)?access\b",
-    triggers=("sign up", "subscri", "newsletter", "inbox", "support", "fund", "member", "patron", "donate",
+    r"\bsubscribe\s+to\s+(?:our|the)\b",
+    r"\bunsubscribe\s+at\s+any\s+time\b",
+    r"^no\s+spam\b",
+    triggers=("sign up", "subscri", "newsletter", "spam", "inbox", "support", "fund", "member", "patron", "donate",
               "app", "censors", "email", "trial", "latest", "access"),
 )
 

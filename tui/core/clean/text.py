@@ -320,7 +320,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
         if not key:
             continue
         if key in seen_text and u.label is None and (
-            key not in title_keys or not ((u.good and u.ends) or u is after_title)
+            key not in title_keys or u is not after_title
         ):
             u.reason = "duplicate"
         seen_text.add(key)
@@ -461,6 +461,13 @@ def _meta_line(u: Unit, art: Article, *, allow_outlet: bool) -> bool:
             u.label, u.reason = "meta", "metadata"
             return True
         d = parse_dateline(t)
+        if d is None and "|" in t:
+            # "New Delhi, News Bureau | Updated : 19 November 2019, 09:01 AM"
+            parts = [p.strip() for p in t.split("|")]
+            dated = [p for p in parts if parse_dateline(p) is not None]
+            if dated and all(len(p.split()) <= 6 for p in parts):
+                d = parse_dateline(dated[0])
+                t = dated[0]
         if d is not None:
             iso, _ = d
             if art.dateline is None:
