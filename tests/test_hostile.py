@@ -472,3 +472,128 @@ async def run_async_bounded(awaitable, timeout):
     import asyncio
 
     return await asyncio.wait_for(awaitable, timeout)
+
+
+# -- files unreadable, deleted or changed while copydesk runs -------------------------------------
+
+def test_unreadable_file_listed_with_reason_rest_indexed(tmp_path):
+    """REAL permissions: when the tests run as root (who reads everything),
+    the scan runs in a forked child that drops to uid 65534 first."""
+    import pickle
+    import shutil
+    import tempfile
+
+    from tui.core.db import Database
+    from tui.core.library import Library
+
+    base = Path(tempfile.mkdtemp(prefix="copydesk-perm-", dir="/tmp"))
+    try:
+        base.chmod(0o755)
+        lib_dir, home = base / "lib", base / "home"
+        lib_dir.mkdir(mode=0o755)
+        home.mkdir()
+        (lib_dir / "good.txt").write_text(hostile.article_text("Readable"))
+        (lib_dir / "secret.txt").write_text(hostile.article_text("Secret"))
+        (lib_dir / "secret.txt").chmod(0)
+        if os.geteuid() == 0:
+            os.chown(home, 65534, 65534)
+
+        def scan():
+            db = Database.open(home)
+            Library(db, [lib_dir]).scan(jobs=1)
+            return {os.path.basename(e.path): (e.status, e.error) for e in Library(db, [lib_dir]).entries()}
+
+        if os.geteuid() == 0:
+            r, w = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    os.close(r)
+                    os.setgroups([])
+                    os.setgid(65534)
+                    os.setuid(65534)
+                    out = scan()
+                except BaseException as e:  # noqa: BLE001
+                    out = repr(e)
+                with os.fdopen(w, "wb") as f:
+                    f.write(pickle.dumps(out))
+                os._exit(0)
+            os.close(w)
+            with os.fdopen(r, "rb") as f:
+                out = pickle.loads(f.read())
+            os.waitpid(pid, 0)
+        else:
+            out = scan()
+        assert out == {"good.txt": ("ok", None), "secret.txt": ("error", "permission denied")}, out
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_file_vanishing_during_scan(tmp_path, monkeypatch):
+    """A file deleted between the folder walk and its reading: listed with
+    'not found' (no crash); the next scan drops it."""
+    from tui.core import library as library_mod
+    from tui.core.db import Database
+    from tui.core.library import Library
+
+    lib_dir = tmp_path / "lib"
+    lib_dir.mkdir()
+    for n in ("a.txt", "b.txt", "c.txt"):
+        (lib_dir / n).write_text(hostile.article_text(f"Story {n}"))
+    real_walk = library_mod._walk
+
+    def walk_then_delete(roots, skipped):
+        items = list(real_walk(roots, skipped))
+        (lib_dir / "b.txt").unlink()
+        yield from items
+
+    monkeypatch.setattr(library_mod, "_walk", walk_then_delete)
+    db = Database.open(tmp_path / "home")
+    lib = Library(db, [lib_dir])
+    lib.scan(jobs=1)
+    got = {os.path.basename(e.path): (e.status, e.error) for e in lib.entries()}
+    assert got["a.txt"] == ("ok", None) and got["c.txt"] == ("ok", None)
+    assert got["b.txt"] == ("error", "not found")
+    monkeypatch.setattr(library_mod, "_walk", real_walk)
+    lib.scan(jobs=1)
+    assert sorted(os.path.basename(e.path) for e in lib.entries()) == ["a.txt", "c.txt"]
+    db.close()
+
+
+async def test_app_survives_files_deleted_and_changed_while_running(tmp_path):
+    from tui.ui.app import CopydeskApp
+    from tui.ui.widgets.article_view import ArticleView
+
+    lib_dir = tmp_path / "lib"
+    lib_dir.mkdir()
+    for n in ("a.txt", "b.txt", "c.txt"):
+        (lib_dir / n).write_text(hostile.article_text(f"Story {n}"))
+    app = CopydeskApp(roots=[lib_dir], home=str(tmp_path / "home"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        b = str(lib_dir / "b.txt")
+        app.open_path(b)
+        await pilot.pause()
+        # b.txt disappears while open; c.txt changes; a.txt becomes binary
+        (lib_dir / "b.txt").unlink()
+        (lib_dir / "c.txt").write_text(hostile.article_text("Changed story", "A brand new paragraph "
+                                                             "that was added while the reader ran."))
+        (lib_dir / "a.txt").write_bytes(hostile._png())
+        app.open_path(b)  # still shown from the index, no crash
+        await pilot.pause()
+        assert app.is_running and app.query_one(ArticleView).article is not None
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        got = {os.path.basename(e.path): (e.status, e.error) for e in app.entries}
+        assert "b.txt" not in got
+        assert got["a.txt"] == ("error", "binary")
+        app.open_path(str(lib_dir / "c.txt"))
+        await pilot.pause()
+        assert "brand new paragraph" in app.query_one(ArticleView).article.text()
+        app.open_path(str(lib_dir / "a.txt"))
+        await pilot.pause()
+        assert app.is_running
