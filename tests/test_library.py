@@ -339,6 +339,11 @@ def test_entries_query_reads_only_the_covering_index(tmp_path, home):
         f"{where} ORDER BY path", params))
     assert "COVERING INDEX articles_list" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+    plan = " | ".join(r[3] for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT path, size, mtime_ns, CASE WHEN status = 'missing' THEN 3 "
+        "WHEN cleaner_version IS NOT ? THEN 2 WHEN status = 'ok' THEN 0 ELSE 1 END "
+        f"FROM articles INDEXED BY articles_scan WHERE {where}", [1, *params]))
+    assert "COVERING INDEX articles_scan" in plan, plan
 
 
 def test_walk_skips_hidden_loops_and_dangling_links(tmp_path):

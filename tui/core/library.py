@@ -308,35 +308,51 @@ class Library:
 
         t0 = time.perf_counter()
         report = ScanReport()
-        files: dict[str, os.stat_result] = {}
+        # Only what the comparison needs is kept per file (100k files: tens
+        # of MB less than stat results and whole rows).
+        files: dict[str, tuple[int, int]] = {}
         for sp, st in _walk(self.roots, report.skipped):
-            files.setdefault(sp, st)
+            if sp not in files:
+                files[sp] = (st.st_size, st.st_mtime_ns)
         report.total = total = len(files)
         where, params = _roots_sql(self._keys)
         cur = self.db.conn.cursor()
         cur.row_factory = None
+        current = CLEANER_VERSION
+        # path -> (size, mtime_ns, state): 0 ok and current, 1 error and
+        # current, 2 indexed by another cleaner version, 3 missing.
         known = {r[0]: r[1:] for r in cur.execute(
-            "SELECT path, size, mtime_ns, cleaner_version, status, hash, error FROM articles "
-            f"WHERE {where}", params)}
+            "SELECT path, size, mtime_ns, CASE WHEN status = 'missing' THEN 3 "
+            "WHEN cleaner_version IS NOT ? THEN 2 WHEN status = 'ok' THEN 0 ELSE 1 END "
+            "FROM articles INDEXED BY articles_scan "
+            f"WHERE {where}", [current, *params])}
 
         todo: list[tuple[str, str | None]] = []
-        for sp, st in files.items():
+        changed_ok: list[int] = []  # indexes in todo whose stored hash may match
+        for sp, (size, mtime) in files.items():
             row = known.get(sp)
-            if row is None:
+            if row is None or row[2] >= 2:
                 todo.append((sp, None))
-                continue
-            size, mtime, version, status, digest, error = row
-            if status == "missing" or version != CLEANER_VERSION:
-                todo.append((sp, None))
-            elif size == st.st_size and mtime == st.st_mtime_ns:
-                if status == "ok":
+            elif row[0] == size and row[1] == mtime:
+                if row[2] == 0:
                     report.unchanged += 1
                 else:
-                    report.failed.append((sp, error or status))
+                    report.failed.append((sp, ""))
             else:
-                todo.append((sp, digest if status == "ok" else None))
-        vanished = [sp for sp, row in known.items() if sp not in files and row[3] != "missing"]
-
+                if row[2] == 0:
+                    changed_ok.append(len(todo))
+                todo.append((sp, None))
+        if changed_ok:  # the stored hashes of changed files (to skip re-cleaning)
+            for i in changed_ok:
+                sp = todo[i][0]
+                todo[i] = (sp, self.db.execute("SELECT hash FROM articles WHERE path = ?",
+                                                (sp,)).fetchone()[0])
+        if report.failed:  # reasons of the unchanged failures
+            report.failed = [(sp, self.db.execute("SELECT COALESCE(error, status) FROM articles "
+                                                  "WHERE path = ?", (sp,)).fetchone()[0])
+                             for sp, _ in report.failed]
+        vanished = [sp for sp, row in known.items() if row[2] != 3 and sp not in files]
+        del files
         tick = _Throttle(progress, total)
         done = total - len(todo)
         tick(done, "", force=True)
