@@ -56,11 +56,40 @@ def _norm(s: str) -> str:
     return " ".join(_WORD.findall(s.lower())) if s else ""
 
 
+_KEYWORD = re.compile(r"\w+")
+
+
 def _key(u: Unit) -> str:
     k = u.key
     if k is None:
-        k = u.key = " ".join(u.words)
+        k = u.key = " ".join(_KEYWORD.findall(u.text.lower()))
     return k
+
+
+_NUM_TOKEN = re.compile(r"^[-+]?[\d.,:%]*\d[\d.,:%]*$")
+
+
+def _mark_tables(units: list[Unit]) -> None:
+    """Runs of 4+ short lines that are mostly numbers: a table's rows."""
+    n = len(units)
+    rowish = []
+    for u in units:
+        toks = u.text.split()
+        nums = sum(1 for t in toks if _NUM_TOKEN.match(t))
+        rowish.append(3 <= len(toks) <= 24 and nums >= 3 and nums >= 0.35 * len(toks))
+    i = 0
+    while i < n:
+        if not rowish[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and rowish[j]:
+            j += 1
+        if j - i >= 4:
+            lo = i - 1 if i > 0 and 2 <= len(units[i - 1].text.split()) <= 16 and not units[i - 1].ends else i
+            for u in units[lo:j]:
+                u.table = True
+        i = j
 
 
 _IS_STOP = STOPWORDS.__contains__
@@ -142,6 +171,8 @@ def _score(u: Unit) -> float:
         return -6.0 if u.nw < 12 else -min(u.nw, 40) * 0.5
     if u.good:
         return float(min(u.nw, 80))
+    if u.table:
+        return 3.0
     if u.hint == "cap" or _CAPTION_TAIL.search(u.text):
         return 0.0
     if u.nw >= 5 and u.ends:
@@ -192,6 +223,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
         u.fam = _family(u) if len(u.text) > 2 else None
         if u.fam is None and _is_artifact(u):
             u.reason = "share-counter" if _COUNTER.match(u.text) else "artifact"
+    _mark_tables(units)
     good_words_before = [0] * (n + 1)
     for i, u in enumerate(units):
         good_words_before[i + 1] = good_words_before[i] + (u.nw if u.good and u.fam is None else 0)
@@ -584,8 +616,11 @@ def _decide_region(units: list[Unit], lo: int, hi: int) -> None:
             cand.append(u)
     n_prose = sum(1 for u in cand if u.good)
     prose_seen = 0
-    # Pass 1: prose.
+    # Pass 1: prose (and table rows).
     for k, u in enumerate(cand):
+        if u.table and not u.good:
+            u.label = "p"
+            continue
         if not u.good:
             continue
         prose_seen += 1

@@ -45,6 +45,7 @@ class Unit:
     good: bool = False
     fam: str | None = None
     key: str | None = None     # normalised words, for repetition checks
+    table: bool = False        # a row of a table (numbers in columns)
     label: str | None = None   # decision: body kinds or "junk"/"meta"
     reason: str | None = None
 
