@@ -90,6 +90,17 @@ def _mark_tables(units: list[Unit]) -> None:
             for u in units[lo:j]:
                 u.table = True
         i = j
+    # Numbered lists: items 1, 2, 3... (a line or two between items allowed).
+    items = [k for k, u in enumerate(units) if u.num]
+    k = 0
+    while k < len(items):
+        m = k
+        while m + 1 < len(items) and units[items[m + 1]].num == units[items[m]].num + 1 and items[m + 1] - items[m] <= 3:
+            m += 1
+        if m - k >= 2 and units[items[k]].num <= 2:
+            for u in units[items[k]: items[m] + 1]:
+                u.table = True
+        k = m + 1
 
 
 _IS_STOP = STOPWORDS.__contains__
@@ -619,7 +630,7 @@ def _decide_region(units: list[Unit], lo: int, hi: int) -> None:
     # Pass 1: prose (and table rows).
     for k, u in enumerate(cand):
         if u.table and not u.good:
-            u.label = "p"
+            u.label = "li" if u.hint == "li" else "p"
             continue
         if not u.good:
             continue

@@ -16,7 +16,7 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?$")
 _QUOTE = re.compile(r"^>\s?(.*)$")
-_ITEM = re.compile(r"^(?:[-+•]|\*(?!\S*\*$)|\d{1,3}[.)])\s+(.*)$")
+_ITEM = re.compile(r"^(?:[-+•]|\*(?!\S*\*$)|(\d{1,3})[.)])\s+(.*)$")
 _CAPTION = re.compile(r"^\*(?!\*)(\S(?:.*\S)?)\*$")
 _RULE = re.compile(r"^(?:[-*_]\s*){3,}$")
 _FENCE = re.compile(r"^(?:```|~~~)")
@@ -45,7 +45,8 @@ class Unit:
     good: bool = False
     fam: str | None = None
     key: str | None = None     # normalised words, for repetition checks
-    table: bool = False        # a row of a table (numbers in columns)
+    table: bool = False        # a row of a table, or of a numbered list
+    num: int = 0               # the number of a numbered list item
     label: str | None = None   # decision: body kinds or "junk"/"meta"
     reason: str | None = None
 
@@ -76,7 +77,7 @@ def _line_unit(line: str, i: int) -> Unit | None:
     s = normalise_line(line)
     if not s or _RULE.match(s):
         return None
-    hint, level = "p", 2
+    hint, level, num = "p", 2, 0
     m = _HEADING.match(s)
     if m:
         hint, level, s = "h", len(m.group(1)), m.group(2)
@@ -87,7 +88,8 @@ def _line_unit(line: str, i: int) -> Unit | None:
         else:
             m = _ITEM.match(s)
             if m:
-                hint, s = "li", m.group(1)
+                hint, s = "li", m.group(2)
+                num = int(m.group(1)) if m.group(1) else 0
             else:
                 m = _CAPTION.match(s)
                 if m:
@@ -95,7 +97,9 @@ def _line_unit(line: str, i: int) -> Unit | None:
     s = " ".join(strip_inline(s).split())
     if not s:
         return None
-    return Unit(s, i, i + 1, hint, level)
+    u = Unit(s, i, i + 1, hint, level)
+    u.num = num
+    return u
 
 
 def _looks_wrapped(lines: list[str]) -> bool:
