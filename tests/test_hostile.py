@@ -597,3 +597,40 @@ async def test_app_survives_files_deleted_and_changed_while_running(tmp_path):
         app.open_path(str(lib_dir / "a.txt"))
         await pilot.pause()
         assert app.is_running
+
+
+def test_cli_index_and_search_over_hostile_folder(hostile_dir, tmp_path):
+    """`copydesk index` then `copydesk search` over the hostile folder: they
+    finish, report the non-articles with reasons, print no control
+    characters and no traceback."""
+    home = str(tmp_path / "home")
+    r = _cli("index", str(hostile_dir.root), "--home", home, "--jobs", "1")
+    out, err = r.stdout.decode(), r.stderr.decode()
+    assert r.returncode == 0, err[-2000:]
+    assert "Traceback" not in err
+    assert no_controls(out) and no_controls(err)
+    for reason in ("empty", "binary", "not a regular file", "file name has control characters",
+                   "file name is not valid UTF-8"):
+        assert reason in out + err, reason
+    for args in (["council"], ["--passages", "naïve"], ["[@click=app.quit]"], ["\x1b]0;x\x07"]):
+        r = _cli("search", *args, str(hostile_dir.root), "--home", home)
+        out, err = r.stdout.decode(), r.stderr.decode()
+        assert "Traceback" not in err, err[-2000:]
+        assert no_controls(out) and no_controls(err)
+    r = _cli("search", "--format", "json", "council", str(hostile_dir.root), "--home", home)
+    assert r.returncode == 0 and "Traceback" not in r.stderr.decode()
+
+
+@pytest.mark.slow
+def test_cli_clean_big_files_bounded(tmp_path):
+    """`copydesk clean --format json` over the 50 MB file, the 5 MB line and
+    the 400,000 lines finishes (hang guard: 300 s) with an answer for each."""
+    (tmp_path / "h").mkdir()
+    m = hostile.build_hostile(tmp_path / "h", fifo=False)
+    names = ["big-50mb.txt", "big-single-line.txt", "big-400k-lines.txt"]
+    r = _cli("clean", "--format", "json", *[str(m.root / n) for n in names], timeout=300)
+    assert r.returncode == 0, r.stderr.decode()[-2000:]
+    lines = [json.loads(line) for line in r.stdout.decode().splitlines()]
+    assert [os.path.basename(d["path"]) for d in lines] == names
+    assert all("error" not in d for d in lines)
+    assert "Fifty" in lines[0]["title"] + lines[0]["text"]
