@@ -52,11 +52,11 @@ _WEAK_HEADER = re.compile(r"^(?:comments?|discussion|conversation|reactions?|you
 TAIL_CAP = 1_000_000
 
 
-def _norm(s: str) -> str:
-    return " ".join(_WORD.findall(s.lower())) if s else ""
-
-
 _KEYWORD = re.compile(r"\w+")
+
+
+def _norm(s: str) -> str:
+    return " ".join(_KEYWORD.findall(s.lower())) if s else ""
 
 
 def _key(u: Unit) -> str:
