@@ -7,14 +7,12 @@ source list, and loads a cleaned :class:`Article` on demand.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import stat as stat_mod
 import time
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -25,6 +23,8 @@ from tui.core.textio import ARTICLE_SUFFIXES
 
 def bundled_data_dir() -> Path:
     """The folder of articles shipped with copydesk (package ``tui.data``)."""
+    from importlib import resources
+
     return Path(str(resources.files("tui.data")))
 
 
@@ -197,7 +197,9 @@ def iter_article_files(roots: Iterable[str | os.PathLike[str]],
 
 
 def file_hash(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()
+    from tui.core.ingest import file_hash as _hash  # hashlib: not on the start-up path
+
+    return _hash(data)
 
 
 def _root_keys(roots: Iterable[Path]) -> list[tuple[str, bool]]:
