@@ -19,11 +19,12 @@ class _Alts:
     """Alternatives split into anchored ones (tried with ``match``, cheap)
     and floating ones (``search``), optionally behind trigger substrings."""
 
-    __slots__ = ("anchored", "floating", "triggers")
+    __slots__ = ("anchored", "floating", "triggers", "a_src", "f_src")
 
     def __init__(self, alts: tuple[str, ...], triggers: tuple[str, ...] = ()):
         a = [x[1:] for x in alts if x.startswith("^")]
         f = [x for x in alts if not x.startswith("^")]
+        self.a_src, self.f_src = a, f
         self.anchored = re.compile("|".join(f"(?:{x})" for x in a), _I) if a else None
         self.floating = re.compile("|".join(f"(?:{x})" for x in f), _I) if f else None
         self.triggers = triggers
@@ -278,3 +279,35 @@ OUTLET_WORDS = re.compile(
 OUTLET_IN_PROMO = re.compile(
     r"^(?i:like|love|enjoy|enjoying|support)\s+((?:[A-Z][\w&'’.-]*\s?){1,4})\s*\?", re.UNICODE
 )
+
+
+def _combine(fams: list[tuple[str, _Alts]]):
+    """One anchored and one floating regex over several families; the
+    group that matched names the family (earlier families win)."""
+    names: dict[str, str] = {}
+    a_parts, f_parts = [], []
+    for k, (fam, alts) in enumerate(fams):
+        if alts.a_src:
+            names[f"a{k}"] = fam
+            a_parts.append(f"(?P<a{k}>" + "|".join(f"(?:{x})" for x in alts.a_src) + ")")
+        if alts.f_src:
+            names[f"f{k}"] = fam
+            f_parts.append(f"(?P<f{k}>" + "|".join(f"(?:{x})" for x in alts.f_src) + ")")
+    return re.compile("|".join(a_parts), _I), re.compile("|".join(f_parts), _I), names
+
+
+SHORT_ANCHORED, SHORT_FLOATING, SHORT_NAMES = _combine([
+    ("comments", COMMENTS_HEADER), ("comments", COMMENTS_LINE), ("reactions", REACTIONS_HEADER),
+    ("advertisement", AD), ("share-counter", SHARE_LINE), ("related", RELATED_HEADER),
+    ("credit", CREDIT), ("navigation", NAV_LINE),
+])
+
+
+def short_family(t: str) -> str | None:
+    """The family of a short line, from all the short-line phrase lists at once."""
+    m = SHORT_ANCHORED.match(t)
+    if m is None:
+        m = SHORT_FLOATING.search(t)
+        if m is None:
+            return None
+    return SHORT_NAMES[m.lastgroup]

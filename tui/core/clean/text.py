@@ -66,7 +66,7 @@ def _key(u: Unit) -> str:
     return k
 
 
-_NUM_TOKEN = re.compile(r"^[-+]?[\d.,:%]*\d[\d.,:%]*$")
+_NUM_TOKENS = re.compile(r"(?<!\S)[-+]?[\d.,:%]*\d[\d.,:%]*(?!\S)")
 
 
 def _mark_tables(units: list[Unit]) -> None:
@@ -74,9 +74,13 @@ def _mark_tables(units: list[Unit]) -> None:
     n = len(units)
     rowish = []
     for u in units:
-        toks = u.text.split()
-        nums = sum(1 for t in toks if _NUM_TOKEN.match(t))
-        rowish.append(3 <= len(toks) <= 24 and nums >= 3 and nums >= 0.35 * len(toks))
+        t = u.text
+        if len(t) > 200:
+            rowish.append(False)
+            continue
+        ntok = t.count(" ") + 1
+        nums = len(_NUM_TOKENS.findall(t)) if 3 <= ntok <= 24 else 0
+        rowish.append(nums >= 3 and nums >= 0.35 * ntok)
     i = 0
     while i < n:
         if not rowish[i]:
@@ -137,20 +141,9 @@ def _family(u: Unit) -> str | None:
     t = u.text.strip(_WRAP) or u.text
     short = u.nw <= 12 and len(t) <= 120
     if short:
-        if P.COMMENTS_HEADER.search(t) or P.COMMENTS_LINE.search(t):
-            return "comments"
-        if P.REACTIONS_HEADER.search(t):
-            return "reactions"
-        if P.AD.search(t):
-            return "advertisement"
-        if P.SHARE_LINE.search(t):
-            return "share-counter"
-        if P.RELATED_HEADER.search(t):
-            return "related"
-        if P.CREDIT.search(t):
-            return "credit"
-        if P.NAV_LINE.search(t):
-            return "navigation"
+        fam = P.short_family(t)
+        if fam is not None:
+            return fam
         if P.BIO_HEADER.match(t):
             return "author-bio"
     if len(t) <= 600:
