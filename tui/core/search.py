@@ -112,6 +112,8 @@ def is_stop(word: str) -> bool:
 # -- a term index -------------------------------------------------------------
 
 _PAD = "\x02"
+#: Postings processed per step while building (bounds temporary memory).
+CHUNK = 1 << 20
 
 
 def _bigrams(term: str) -> set[str]:
@@ -165,6 +167,9 @@ class TermIndex:
             self.unit_counts = array("i")
             self.unit_len = array("i")
             self.drop = drop_stopwords
+            self.stop_tids: set[int] = set()
+            #: Distinct terms per unit, and those kept in the postings (no stopwords).
+            self.kept_counts = array("i")
             self._raw: dict[str, int] = {}
 
         def add(self, text: str) -> None:
@@ -182,44 +187,74 @@ class TermIndex:
                         if tid is None:
                             tid = self.term_id[t] = len(self.terms)
                             self.terms.append(t)
+                            if self.drop and t in STOPWORDS:
+                                self.stop_tids.add(tid)
                         raw[tok] = tid
                 ids = set(map(raw.__getitem__, distinct))
-            self.unit_terms.extend(ids)
             self.unit_counts.append(len(ids))
+            if self.stop_tids:
+                ids -= self.stop_tids
+            self.unit_terms.extend(ids)
+            self.kept_counts.append(len(ids))
             self.unit_len.append(len(toks))
 
         def build(self) -> "TermIndex":
+            """The index. Memory-frugal: postings are sorted as packed
+            ``term << 32 | unit`` int64 keys in place, built in chunks."""
             ix = TermIndex()
             ix.terms = self.terms
             ix.term_id = self.term_id
             n_terms = len(self.terms)
-            ix.n_units = len(self.unit_counts)
-            tids = np.frombuffer(self.unit_terms, dtype=np.int32).copy()
-            units = np.repeat(np.arange(ix.n_units, dtype=np.int32),
-                              np.frombuffer(self.unit_counts, dtype=np.int32))
+            ix.n_units = n_units = len(self.unit_counts)
+            # Stopwords were left out of the postings as units were added
+            # (body index); titles keep them.
             ix.stop_ids = {self.term_id[w] for w in STOPWORDS if w in self.term_id}
-            if self.drop and ix.stop_ids:
-                keep = ~np.isin(tids, np.fromiter(ix.stop_ids, np.int32))
-                df_all = np.bincount(tids, minlength=n_terms).astype(np.int32)
-                tids, units = tids[keep], units[keep]
-            else:
-                df_all = None
-            order = np.argsort(tids, kind="stable")
-            ix.postings = units[order]
-            counts = np.bincount(tids, minlength=n_terms)
+            tids = np.frombuffer(self.unit_terms, dtype=np.int32) if self.unit_terms else \
+                np.zeros(0, np.int32)
+            kept = np.frombuffer(self.kept_counts, dtype=np.int32) if n_units else \
+                np.zeros(0, np.int32)
+            ustart = np.zeros(n_units + 1, np.int64)
+            np.cumsum(kept, out=ustart[1:])
+            # Counting sort, a chunk at a time: each chunk's (term, unit) pairs
+            # are sorted locally and scattered after those of earlier chunks,
+            # so every term's units stay ascending. No full-size temporaries.
+            n_post = len(tids)
+            counts = np.bincount(tids, minlength=n_terms).astype(np.int64)
             ix.offsets = np.zeros(n_terms + 1, np.int64)
             np.cumsum(counts, out=ix.offsets[1:])
-            ix.df = (df_all if df_all is not None else counts).astype(np.int32)
-            ix.unit_len = np.frombuffer(self.unit_len, dtype=np.int32).astype(np.float32)
-            # Sum of the idf of each unit's distinct indexed terms (for overlap scores).
-            n = max(ix.n_units, 1)
-            idf = np.log1p((n - ix.df + 0.5) / (ix.df + 0.5)).astype(np.float32)
-            ix.unit_weight = np.bincount(ix.postings, weights=idf[tids[order]],
-                                         minlength=ix.n_units).astype(np.float32)
-            ix.unit_terms = np.bincount(ix.postings, minlength=ix.n_units).astype(np.int32)
-            ix._build_vocab()
+            ix.postings = np.empty(n_post, np.int32)
+            fill = ix.offsets[:-1].copy()
+            for a in range(0, n_post, CHUNK):
+                t = tids[a:a + CHUNK]
+                b = a + len(t)
+                u = (np.searchsorted(ustart, np.arange(a, b), side="right") - 1).astype(np.int32)
+                order = np.argsort(t, kind="stable")
+                ts, us = t[order], u[order]
+                uniq, first, cnt = np.unique(ts, return_index=True, return_counts=True)
+                pos = fill[ts] + (np.arange(len(ts)) - np.repeat(first, cnt))
+                ix.postings[pos] = us
+                fill[uniq] += cnt
+            del tids, fill
             self.unit_terms = array("i")
             self._raw = {}
+            df = counts.astype(np.int32)
+            if self.drop:
+                for t in ix.stop_ids:  # not in the postings: count them as very common
+                    df[t] = max(int(df[t]), n_units // 2)
+            ix.df = df
+            # Sum of the idf of each unit's distinct indexed terms (for overlap scores).
+            idf = np.log1p((max(n_units, 1) - df + 0.5) / (df + 0.5))
+            weight = np.zeros(n_units, np.float64)
+            for a in range(0, n_post, CHUNK):
+                b = min(a + CHUNK, n_post)
+                t = np.searchsorted(ix.offsets, np.arange(a, b), side="right") - 1
+                weight += np.bincount(ix.postings[a:b], weights=idf[t], minlength=n_units)
+            ix.unit_weight = weight.astype(np.float32)
+            del weight
+            ix.unit_terms = np.bincount(ix.postings, minlength=n_units).astype(np.int32)
+            ix.unit_len = np.frombuffer(self.unit_len, dtype=np.int32).astype(np.float32) \
+                if n_units else np.zeros(0, np.float32)
+            ix._build_vocab()
             return ix
 
     def _build_vocab(self) -> None:
@@ -336,18 +371,23 @@ def doc_from_article(path: str, art: Article) -> Doc:
 class TextStore(Protocol):
     def text(self, unit: int) -> str: ...
 
+    def texts(self, units: Sequence[int]) -> list[str]: ...
+
 
 class ListStore:
     """Block texts kept in memory (small libraries)."""
 
     def __init__(self) -> None:
-        self.texts: list[str] = []
+        self._texts: list[str] = []
 
     def add(self, text: str) -> None:
-        self.texts.append(text)
+        self._texts.append(text)
 
     def text(self, unit: int) -> str:
-        return self.texts[unit]
+        return self._texts[unit]
+
+    def texts(self, units: Sequence[int]) -> list[str]:
+        return [self._texts[u] for u in units]
 
 
 class SqliteStore:
@@ -356,19 +396,39 @@ class SqliteStore:
     def __init__(self, db_path: str) -> None:
         self.db_path = str(db_path)
         self._conn: sqlite3.Connection | None = None
-        self.keys: list[tuple[int, int]] = []
+        self._aid = array("q")
+        self._idx = array("i")
 
     def add(self, article_id: int, idx: int) -> None:
-        self.keys.append((article_id, idx))
+        self._aid.append(article_id)
+        self._idx.append(idx)
 
-    def text(self, unit: int) -> str:
+    def key(self, unit: int) -> tuple[int, int]:
+        return self._aid[unit], self._idx[unit]
+
+    def _db(self) -> sqlite3.Connection:
         if self._conn is None:
             self._conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True,
                                          check_same_thread=False, timeout=10)
-        aid, idx = self.keys[unit]
-        row = self._conn.execute("SELECT text FROM paragraphs WHERE article_id = ? AND idx = ?",
+        return self._conn
+
+    def text(self, unit: int) -> str:
+        aid, idx = self.key(unit)
+        row = self._db().execute("SELECT text FROM paragraphs WHERE article_id = ? AND idx = ?",
                                  (aid, idx)).fetchone()
         return row[0] if row else ""
+
+    def texts(self, units: Sequence[int]) -> list[str]:
+        """Several texts in one query (primary-key lookups)."""
+        if not units:
+            return []
+        keys = [self.key(u) for u in units]
+        values = ",".join("(?,?)" for _ in keys)
+        params = [x for k in keys for x in k]
+        found = {(a, i): t for a, i, t in self._db().execute(
+            f"WITH v(a, i) AS (VALUES {values}) SELECT p.article_id, p.idx, p.text "
+            f"FROM v JOIN paragraphs p ON p.article_id = v.a AND p.idx = v.i", params)}
+        return [found.get(k, "") for k in keys]
 
 
 def docs_from_db(db, paths: Iterable[str] | None = None) -> list[Doc]:
@@ -436,7 +496,9 @@ def make_snippet(text: str, spans: Sequence[tuple[int, int]], width: int = 160
 # -- the library index --------------------------------------------------------------
 
 META_WEIGHT = 0.7
-RERANK = 200
+#: Passage candidates re-ranked on their text (best term score first).
+RERANK = 120
+FETCH_BATCH = 24
 
 
 class SearchIndex:
@@ -646,11 +708,15 @@ class SearchIndex:
         prox_of = _Proximity(matched, body)
         out: list[PassageHit] = []
         kth: list[float] = []  # final scores, kept sorted descending (top `want`)
-        for i in order.tolist():
+        order_l = order.tolist()
+        texts: list[str] = []
+        for n, i in enumerate(order_l):
             if len(kth) >= want and kth[want - 1] >= ub[i] * 100:
                 break
+            if n % FETCH_BATCH == 0:  # texts come a batch at a time
+                texts = self.store.texts([int(cand[j]) + lo for j in order_l[n:n + FETCH_BATCH]])
             unit = int(cand[i]) + lo
-            text = self.store.text(unit)
+            text = texts[n % FETCH_BATCH]
             spans, prox = prox_of(text)
             score = round(min(1.0, float(ub[i]) * prox) * 100, 1)
             d = self.docs[int(self.unit_doc[unit])]
@@ -720,8 +786,8 @@ class SearchIndex:
         src_set = set(src_terms)
         src_nums = {t for t in src_set if t[:1].isdigit()}
         out = []
-        for u in cand.tolist():
-            other = self.store.text(u)
+        cand_l = cand.tolist()
+        for u, other in zip(cand_l, self.store.texts(cand_l)):
             o_terms = set(_content_terms(other))
             o_ids = {body.term_id[t] for t in o_terms if t in body.term_id} - body.stop_ids
             if len(o_ids) < 3:
