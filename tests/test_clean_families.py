@@ -30,3 +30,21 @@ def test_every_family_has_a_fixture():
     fams = {"comments", "reactions", "share-counter", "duplicate", "artifact", "syndication", "promo",
             "author-bio", "disclaimer", "related", "navigation", "cookie", "advertisement", "credit"}
     assert fams <= set(NAMES)
+
+
+def test_prose_in_other_scripts_is_kept():
+    zh = ("首页\n新闻\n体育\n"
+          "北京市政府周二宣布，将在明年春季之前完成老城区供暖管道的全面改造，预计惠及超过二十万户居民。\n"
+          "据市住建委介绍，此次改造涉及管道总长度约一千二百公里，工程将分三期进行，第一期已于上月启动。\n"
+          "一些居民表示，过去几年冬季室内温度偏低，希望改造完成后供暖质量能够明显改善。\n"
+          "相关新闻\n版权所有 © 2024")
+    art = clean(zh)
+    assert len(art.blocks) == 3 and art.blocks[0].text.startswith("北京市政府")
+    assert "首页" not in art.text() and "版权所有" not in art.text()
+    ru = ("Главная\nНовости\nСпорт\n"
+          "Городской совет во вторник утвердил план ремонта моста, который был закрыт для движения ещё прошлой осенью.\n"
+          "По словам мэра, работы начнутся в апреле и продлятся не меньше полугода, а стоимость составит около двух миллионов.\n"
+          "Жители окрестных домов говорят, что ждали этого решения несколько лет и уже не верили в него.\n"
+          "Поделиться\nКомментарии (3)\nИван: наконец-то, давно пора было это сделать, спасибо.")
+    art = clean(ru)
+    assert [b.text[:9] for b in art.blocks] == ["Городской", "По словам", "Жители ок"]

@@ -67,7 +67,7 @@ COMMENTS_HEADER = _rx(
     r"\bdisqus\b",
     r"^(?:deixe|deja|lascia|laisser|laissez|schreibe|hinterlasse)\s+(?:uma?|una?|un|einen)\s+"
     r"(?:resposta|respuesta|risposta|réponse|coment[aá]rio|comentario|commento|commentaire|kommentar|antwort)\b.{0,40}$",
-    r"^\d*\s*(?:coment[aá]rios?|comentarios?|commentaires?|commenti|kommentare?|komentar|komentarze|reacties)\s*(?:\(\d+\))?\s*:?$",
+    r"^\d*\s*(?:coment[aá]rios?|comentarios?|commentaires?|commenti|kommentare?|komentar|komentarze|reacties|комментарии|комментариев|комментарий|評論|评论|コメント)\s*(?:\(\d+\))?\s*:?$",
     r"^reader\s+comments?$",
     r"^(?:top|most|best|highest|recent|latest|featured)(?:\s+(?:rated|voted|recent|popular|liked))?\s+comments?\s*:?$",
     r"^comments?\s+(?:are\s+closed|for\s+this\s+(?:thread|article|post)|policy)\b.{0,60}$",

@@ -33,8 +33,8 @@ from tui.core.clean.units import Unit
 from tui.core.model import CAPTION, HEADING, ITEM, PARAGRAPH, QUOTE, Article, Block, Removed
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_END_PUNCT = re.compile(r"[.!?…:;][\"'”’)\]»]*$|[\"”’»]$")
-_SENT_PUNCT = re.compile(r"[.!?…][\"'”’)\]»]*$")
+_END_PUNCT = re.compile(r"[.!?…:;。！？：；][\"'”’)\]»」』）]*$|[\"”’»」』]$")
+_SENT_PUNCT = re.compile(r"[.!?…。！？][\"'”’)\]»」』）]*$")
 _CAPTION_TAIL = re.compile(
     r"\((?:[^()]*\b(?:photo|photograph|image|picture|credit|courtesy|getty|reuters|afp|file|shutterstock)\b[^()]*)\)$",
     re.I,
@@ -42,7 +42,7 @@ _CAPTION_TAIL = re.compile(
 _NORM = re.compile(r"\W+")
 _URL_END = re.compile(r"\s*https?://\S+$")
 _HAS_ALPHA = re.compile(r"[^\W\d_]")
-_INNER_PUNCT = re.compile(r"[,.;:](?=\s)")
+_INNER_PUNCT = re.compile(r"[,.;:](?=\s)|[，。、；：]")
 _DATE_BY = re.compile(r"^(.{6,60}?)\s+by\s+([A-Z].{1,60})$")
 _COUNTER = re.compile(r"^[\d.,]+[kKmM]?(?:\s+[\d.,]+[kKmM]?)+$")
 
@@ -114,6 +114,9 @@ def _features(u: Unit) -> None:
     words = _WORD.findall(u.text.lower())   # lower-cased words
     u.words = words
     u.nw = len(words)
+    if words and u.text[0] >= "\u2e80" or (words and len(words[0]) > 6 and words[0][0] >= "\u2e80"):
+        # Chinese / Japanese: no spaces between words; count about two characters a word.
+        u.nw += sum(len(w) // 2 for w in words if w[0] >= "\u2e80")
     if words:
         u.sw = sum(map(_IS_STOP, words)) / len(words)
     u.ends = bool(_END_PUNCT.search(u.text)) or bool(_URL_END.search(u.text) and _END_PUNCT.search(_URL_END.sub("", u.text)))
