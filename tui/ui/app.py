@@ -22,12 +22,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from tui.core.db import Database, DatabaseError
 from tui.core.library import Entry, Library, ReadingState, get_state, last_opened, save_state
 from tui.core.model import PARAGRAPH, Article, ArticleError, Block
+from tui.ui.widgets.footer import CopydeskFooter
 from tui.ui.widgets.search_bar import SearchBar
 from tui.ui.widgets.source_list import SourceList
 
@@ -165,7 +166,7 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
                 yield SourceList(id="sources")
                 yield Static(id="library-status", markup=False)
             yield ArticleView(id="reader")
-        yield Footer(compact=True)
+        yield CopydeskFooter(compact=True)
 
     @property
     def sources(self) -> SourceList:
