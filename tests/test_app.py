@@ -411,3 +411,19 @@ async def test_large_first_scan_fills_the_list_in_the_background(home: Path, tmp
         assert all(e.ok for e in app.entries)
         assert app.current_path is not None
         assert f"{n} articles" in screen_text(app)
+
+
+async def test_footer_keeps_the_main_keys_at_80_columns(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        footer = screen_text(app).splitlines()[-1]
+        for key in ("q", "?", "/"):
+            assert any(part.startswith(key) for part in footer.split()), footer
+        assert "Quit" in footer and "Keys" in footer and "Search" in footer
+        assert footer.rstrip().endswith("palette"), footer
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(160, 24)) as pilot:
+        await settle(app, pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "Removed text" in footer and "Next paragraph" in footer
