@@ -113,6 +113,7 @@ SHARE_LINE = _rx(
     r"linkedin|reddit|pinterest|telegram|messenger|flipboard|sms|mail|google\+|copy\s+link))*\s*:?$",
     r"^share\s+(?:this|the)\s*(?:article|story|post|page)?\s*:?$",
     r"^(?:share|spread)\s+the\s+(?:word|love)\s*!?$",
+    r"^(?:like|enjoy(?:ed)?|love)\s+this\s+(?:story|article|post)\s*\?\s*share\b.{0,40}$",
     r"^[\d\s.,kKmM]*\s*(?:shares?|views?|likes?|comments?)$",
     r"^(?:click\s+to\s+)?share\s+on\s+\w+.*$",
     r"^(?:click\s+to\s+)?(?:email|print)\s+(?:a\s+link\s+to\s+a\s+friend|this\s+(?:article|page|story))\b.*$",
@@ -136,6 +137,7 @@ NAV_LINE = _rx(
     r"^(?:you\s+are\s+here|breadcrumbs?)\s*:?.*$",
     r"^tags?\s*:.*$",
     r"^(?:topics?|categories|category|filed\s+under|posted\s+in)\s*:.*$",
+    r"^(?:topics|tags)(?:\s+\S+){1,8}$",
     r"^(?:menu|search)\s+(?:menu|search|close).*$",
 )
 
@@ -169,6 +171,7 @@ CREDIT = _rx(
 RELATED_HEADER = _rx(
     r"^(?:related|related\s+(?:articles?|stories|posts?|content|news|coverage|reading|topics|links|videos?))\s*[:.]?$",
     r"^related\b(?:\s+\w+)?\s*:.{0,80}$",
+    r"^more\s+(?:[\w'’-]+\s+){0,3}(?:stories|articles|news|posts|reads|coverage|videos|from\s+\w+)\b.{0,20}$",
     r"^(?:read|see|watch)\s+(?:more|also|next)\b.{0,80}$",
     r"^(?:also\s+read|also\s+on|also\s+see|see\s+also|more\s+reading|further\s+reading)\b.{0,80}$",
     r"^more\s+(?:from|in|on|stories|articles|news|like\s+this|to\s+explore)\b.{0,60}$",
@@ -232,13 +235,20 @@ DISCLAIMER = _rx(
 
 AUTHOR_BIO = _rx(
     r"^about\s+the\s+(?:author|writer|contributor)s?\s*:?",
-    r"^(?:[A-Z][\w'’.-]+\s+){1,3}(?:is|was)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,6}"
+    r"^(?:[A-Z][\w'’.-]+\s+){1,3}(?:\([^()]{1,40}\)\s+)?(?:is|was)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,6}"
     r"(?:journalist|writer|reporter|editor|author|contributor|columnist|correspondent|blogger|analyst|"
     r"freelancer|producer|photographer|commentator|researcher|fellow|student|professor|novelist|poet)\b",
     r"^(?:[A-Z][\w'’.-]+\s+){0,3}I\s+am\s+(?:just\s+)?(?:an?|the)\s+\w+",
     r"\b(?:follow|reach|contact|email)\s+(?:him|her|them)\s+(?:on|at|via)\b",
     r"^(?:more\s+)?(?:articles|stories|posts)\s+by\s+(?:this\s+)?(?:author|\w+)\s*:?$",
     r"^(?:view|see)\s+all\s+(?:posts|articles|stories)\s+by\b.{0,60}$",
+)
+
+#: Lines that open with a pointer to another story, whatever their length.
+RELATED_LEAD = re.compile(
+    r"^(?:also\s+on\s+\S+\.\w+|also\s+read\s*:|read\s+(?:more|also|next)\s*:|related\s*:|see\s+also\s*:|"
+    r"more\s+on\s+this\s*:|recommended\s*:|watch\s*:|listen\s*:)",
+    re.I,
 )
 
 #: "About the author" / "About Jane Doe" box headers.

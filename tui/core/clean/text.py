@@ -149,6 +149,8 @@ def _family(u: Unit) -> str | None:
             return fam
         if P.BIO_HEADER.match(t):
             return "author-bio"
+    if P.RELATED_LEAD.match(t):
+        return "related"
     if len(t) <= 600:
         low = t.lower()
         if P.COOKIE.search(t, low):
