@@ -411,3 +411,104 @@ def test_newer_schema_cli_one_line(home):
     assert file_digest(home) == digest
     with pytest.raises(DatabaseTooNew):
         Database.open(home)
+
+
+# -- the app under faults (Pilot) ---------------------------------------------------------------------
+
+def _library(tmp_path: Path) -> Path:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    for n in ("a", "b"):
+        (lib / f"{n}.txt").write_text(
+            f"Story {n}\n\nThe council met on Tuesday to discuss the new library. Residents asked "
+            "for longer opening hours and more reading rooms.\n\nThe mayor agreed to study the "
+            "proposal and report back next month, she said after the meeting.\n")
+    return lib
+
+
+def _fill(conn: sqlite3.Connection) -> None:
+    """Fill the database up to its max_page_count with (deleted) filler marks."""
+    now = "2024-01-01T00:00:00Z"
+    for i in range(100_000):
+        try:
+            conn.execute("INSERT INTO marks(uuid, path, exact, start, end, created, modified, deleted) "
+                         "VALUES (?, '/filler', 'x', 0, 1, ?, ?, ?)", (f"filler-{i}", now, now, now))
+        except sqlite3.OperationalError as e:
+            assert "full" in str(e)
+            return
+    raise AssertionError("never full")
+
+
+async def _open_and_mark(app, pilot, before_mark=None) -> list[str]:
+    said: list[str] = []
+    real_notify = app.notify
+    app.notify = lambda msg, *a, **k: (said.append(str(msg)), real_notify(msg, *a, **k))[1]
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    if before_mark:
+        before_mark()
+    app.open_path(app.entries[0].path, focus=True)
+    await pilot.pause()
+    await pilot.press("m")
+    await pilot.pause()
+    assert app.is_running
+    return said
+
+
+@pytest.mark.parametrize("fault", ["read-only", "full", "locked"])
+async def test_app_marking_under_faults(tmp_path, monkeypatch, fault):
+    """The reader keeps working; pressing m says clearly why the mark was not
+    saved; the marks already saved are still there afterwards.
+    (read-only: SIMULATED by opening the database read-only, as Database.open
+    does for a home that cannot be written; see the real one above.)"""
+    from tui.core.library import Library
+    from tui.ui.app import CopydeskApp
+
+    lib = _library(tmp_path)
+    home = tmp_path / "home"
+    db = Database.open(home)
+    Library(db, [lib]).scan(jobs=1)
+    path = str(lib / "a.txt")
+    art = Library(db, [lib]).article(path)
+    s, e = list(art.block_spans())[-1]  # (not the cursor paragraph: m there opens a menu)
+    add_mark(db, path, art, s, e, note="saved before the fault")
+    before = snapshot(db)
+    db.close()
+
+    holder = None
+    if fault == "read-only":
+        monkeypatch.setattr(Database, "open", classmethod(
+            lambda cls, h=None: cls._open_read_only(Path(h) / DB_NAME, "simulated read-only home")))
+    elif fault == "full":
+        real_connect = Database._connect
+
+        def tiny(p, **kw):
+            conn = real_connect(p, **kw)
+            conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+            return conn
+
+        monkeypatch.setattr(Database, "_connect", staticmethod(tiny))
+    else:
+        monkeypatch.setattr(db_mod, "BUSY_TIMEOUT_MS", 100)
+
+    app = CopydeskApp(roots=[lib], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        if fault == "locked":
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            holder = _hold_lock(home / DB_NAME)
+        try:
+            said = await _open_and_mark(app, pilot, (lambda: _fill(app.db.conn)) if fault == "full" else None)
+        finally:
+            if holder is not None:
+                _release(holder)
+        if fault == "read-only":
+            assert any("read-only" in m and "cannot be saved" in m for m in said), said
+        else:
+            expected = {"full": "is full", "locked": "locked by another program"}[fault]
+            assert any("NOT saved" in m and expected in m for m in said), said
+    monkeypatch.undo()
+    db = Database.open(home)
+    assert snapshot(db) == before
+    db.close()
