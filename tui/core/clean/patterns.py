@@ -200,7 +200,9 @@ PROMO = _rx(
     r"\bsubscribe\s+to\s+(?:our|the)\b",
     r"\bunsubscribe\s+at\s+any\s+time\b",
     r"^no\s+spam\b",
-    triggers=("sign up", "subscri", "newsletter", "spam", "inbox", "support", "fund", "member", "patron", "donate",
+    r"\bclick\s+here\s+(?:for\s+more\s+info(?:rmation)?|to\s+(?:subscribe|sign\s+up|order|buy|download|register))\b",
+    r"\b\d+\s+issues\s+for\b",
+    triggers=("sign up", "subscri", "newsletter", "spam", "click here", "issues for", "inbox", "support", "fund", "member", "patron", "donate",
               "app", "censors", "email", "trial", "latest", "access"),
 )
 
@@ -242,6 +244,14 @@ AUTHOR_BIO = _rx(
     r"\b(?:follow|reach|contact|email)\s+(?:him|her|them)\s+(?:on|at|via)\b",
     r"^(?:more\s+)?(?:articles|stories|posts)\s+by\s+(?:this\s+)?(?:author|\w+)\s*:?$",
     r"^(?:view|see)\s+all\s+(?:posts|articles|stories)\s+by\b.{0,60}$",
+)
+
+#: Notices about the page itself, not the article ("requires JavaScript").
+PAGE_NOTICE = re.compile(
+    r"\b(?:requires?|enable|turn\s+on|activate)\s+javascript\b|\bjavascript\s+(?:is\s+)?(?:disabled|required)\b|"
+    r"\byour\s+browser\s+(?:does\s+not|doesn'?t)\s+support\b|\bupgrade\s+your\s+browser\b|"
+    r"\bloading\s*(?:\.\.\.|…)\s*$",
+    re.I,
 )
 
 #: Lines that open with a pointer to another story, whatever their length.

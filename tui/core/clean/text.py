@@ -151,6 +151,8 @@ def _family(u: Unit) -> str | None:
             return "author-bio"
     if P.RELATED_LEAD.match(t):
         return "related"
+    if len(t) <= 200 and P.PAGE_NOTICE.search(t):
+        return "artifact"
     if len(t) <= 600:
         low = t.lower()
         if P.COOKIE.search(t, low):
