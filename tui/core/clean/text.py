@@ -358,11 +358,19 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
     after_title = None
     if markdown and title_i is not None and units[title_i].hint == "h":
         after_title = next((v for v in units[title_i + 1:] if v.label is None), None)
+    # Text that recurs 3+ times, each time followed by its own paragraph, is
+    # structure (an interview's questions), not repetition.
+    followed: dict[str, list[bool]] = {}
+    for k, u in enumerate(units):
+        if u.nw >= 2 and u.label is None:
+            nxt = units[k + 1] if k + 1 < n else None
+            followed.setdefault(_key(u), []).append(nxt is not None and nxt.good and nxt.fam is None)
+    structural = {key for key, f in followed.items() if len(f) >= 3 and all(f)}
     for u in units:
         key = _key(u)
         if not key:
             continue
-        if key in seen_text and u.label is None and (
+        if key in seen_text and u.label is None and key not in structural and (
             key not in title_keys or u is not after_title
         ):
             u.reason = "duplicate"
