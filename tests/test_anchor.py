@@ -125,6 +125,24 @@ def test_changed_quote_is_fuzzy():
     assert abs(f.start - start) <= 2 and abs(f.end - (start + 80)) <= 2
 
 
+def test_moved_and_edited_paragraph_is_found_far_away():
+    """A whole marked paragraph moved to the other end of a long text, one
+    word changed, its neighbours (the context) all different: found by the
+    whole-text search (no window near the old position or context)."""
+    text = _seed_text()
+    paras = text.split("\n\n")
+    i = next(i for i, p in enumerate(paras[:10]) if len(p) > 200)
+    start = sum(len(p) + 2 for p in paras[:i])
+    q = describe(text, start, start + len(paras[i]))
+    moved = paras[i].replace(" the ", " a ", 1)
+    assert moved != paras[i]
+    new_paras = paras[:i] + paras[i + 1:] + [moved]
+    new = "\n\n".join(new_paras)
+    f = locate(new, q)
+    assert f is not None and f.state == FUZZY
+    assert new[f.start:f.end] == moved and f.start > len(new) // 2
+
+
 def test_removed_quote_is_orphan():
     text = _seed_text()
     start = text.index("\n\n", 3000) + 2
