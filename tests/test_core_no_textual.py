@@ -50,3 +50,36 @@ def test_cli_help_does_not_import_the_ui() -> None:
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
+
+
+def test_reader_start_up_keeps_heavy_imports_lazy(tmp_path) -> None:
+    """Opening the reader and painting the first article imports no parser
+    or matcher: those load later (scan worker, search, palette)."""
+    code = (
+        "import asyncio, sys\n"
+        "from tui.ui.app import CopydeskApp\n"
+        "class App(CopydeskApp):\n"
+        "    CSS_PATH = CopydeskApp.CSS_PATH and __import__('os').path.join(\n"
+        "        __import__('os').path.dirname(__import__('tui.ui.app').ui.app.__file__),\n"
+        "        CopydeskApp.CSS_PATH)\n"
+        "    def action_rescan(self):\n"
+        "        pass\n"
+        "async def main():\n"
+        "    from tui.core.db import Database\n"
+        "    from tui.core.library import Library, bundled_data_dir\n"
+        f"    db = Database.open({str(tmp_path)!r}); Library(db, [bundled_data_dir()]).scan(); db.close()\n"
+        "    for m in [m for m in sys.modules if m.split('.')[0] in HEAVY]:\n"
+        "        del sys.modules[m]\n"
+        f"    app = App(home={str(tmp_path)!r})\n"
+        "    async with app.run_test(size=(120, 40)) as pilot:\n"
+        "        await pilot.pause()\n"
+        "        assert app.reader.article is not None\n"
+        "    return sorted({m.split('.')[0] for m in sys.modules} & HEAVY)\n"
+        "HEAVY = {'rapidfuzz', 'markdownify', 'bs4', 'selectolax', 'charset_normalizer', 'lxml'}\n"
+        "loaded = asyncio.run(main())\n"
+        "sys.exit('imported at start-up: ' + ', '.join(loaded) if loaded else 0)\n"
+    )
+    script = tmp_path / "start_up.py"
+    script.write_text(code)
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]

@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
@@ -157,6 +158,14 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
             self.theme = theme
 
     # -- layout ------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        screen = super().get_default_screen()
+        # Start in the reading pane. (Textual's default, the first focusable
+        # widget, is the search bar, whose focus starts building the search
+        # index.) Other screens keep the default.
+        screen.AUTO_FOCUS = "#reader"
+        return screen
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
