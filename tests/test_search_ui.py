@@ -236,3 +236,30 @@ async def test_search_is_not_imported_at_startup(home: Path, seeds_dir: Path) ->
             "print('tui.core.search' in sys.modules, 'rapidfuzz' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.split()[0] == "False"
+
+
+async def test_index_is_built_on_focus_and_refreshed_after_rescan(home: Path, seeds_dir: Path,
+                                                                  tmp_path: Path) -> None:
+    import shutil
+
+    lib = tmp_path / "lib"
+    shutil.copytree(seeds_dir, lib, ignore=shutil.ignore_patterns("__*"))
+    app = CopydeskApp(roots=[lib], home=str(home))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app._search_index is None  # nothing built until search is used
+        await pilot.press("slash")
+        await settle(app, pilot)
+        first = app._search_index
+        assert first is not None and len(first) == 5
+        (lib / "new.txt").write_text(
+            "Zanzibar spice harvest breaks records\n\n"
+            "Farmers on Zanzibar gathered a record clove harvest this season, officials said.\n",
+            encoding="utf-8")
+        app.action_rescan()
+        await settle(app, pilot)
+        assert app._search_index is not first and len(app._search_index) == 6
+        await pilot.press(*"zanzibar")
+        await settle(app, pilot)
+        res = app.query_one(SearchResults)
+        assert res.selected_hit.path.endswith("new.txt")

@@ -151,6 +151,19 @@ class SearchMixin:
             self._same_waiting = None
             self._same_run(self._search_index, path, para, text)
 
+    def on_search_bar_focused(self, message: SearchBar.Focused) -> None:
+        """Build the index as soon as the user heads for the bar."""
+        if self._search_index is None:
+            self.search_ensure_index()
+
+    def on_scan_finished(self, message) -> None:
+        """After a rescan (the app handles it first): refresh a built index
+        if the library changed."""
+        report = getattr(message, "report", None)
+        if self._search_index is not None and report is not None and \
+                (report.indexed or report.missing or report.failed):
+            self.search_ensure_index()
+
     # -- the bar ---------------------------------------------------------------------------
 
     def search_changed(self, value: str) -> None:

@@ -45,6 +45,9 @@ class SearchBar(Input):
     class Dismissed(Message):
         """Esc pressed: the app returns focus to the reading pane."""
 
+    class Focused(Message):
+        """The bar got focus (the app may start building its search index)."""
+
     class Move(Message):
         """Up/Down: move the highlighted result by ``delta``."""
 
@@ -73,6 +76,10 @@ class SearchBar(Input):
         words = split_query(self.value)[1]
         self.value = f"{PASSAGE_PREFIX} {words}" if passages else words
         self.cursor_position = len(self.value)
+
+    def _on_focus(self, event) -> None:
+        super()._on_focus(event)
+        self.post_message(self.Focused())
 
     def action_toggle_mode(self) -> None:
         self.set_mode(not self.passages)
