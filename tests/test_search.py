@@ -364,3 +364,34 @@ def test_search_module_not_imported_by_cli_startup():
     code = "import sys, tui.cli; tui.cli._parser(); print('tui.core.search' in sys.modules, 'rapidfuzz' in sys.modules)"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.split() == ["False", "False"]
+
+
+# -- properties ------------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=st.text(min_size=0, max_size=40))
+def test_any_query_is_safe_and_well_formed(ix, q):
+    for hits in (ix.search_titles(q), ix.search_passages(q)):
+        scores = [h.score for h in hits]
+        assert scores == sorted(scores, reverse=True)
+        assert all(0 <= s <= 100 for s in scores)
+    for h in ix.search_titles(q):
+        assert all(0 <= p < len(h.title) for p in h.positions)
+    for h in ix.search_passages(q):
+        assert all(0 <= a < b <= len(h.passage) for a, b in h.spans)
+        snip, spans = h.snippet(80)
+        assert all(0 <= a < b <= len(snip) for a, b in spans)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(["storm", "shadow", "pokrovsk", "dollar", "door", "korean",
+                                        "troops", "kursk", "missiles", "blinken"]),
+                      min_size=1, max_size=4))
+def test_word_order_does_not_change_passage_results(ix, words):
+    a = {(h.path, h.paragraph) for h in ix.search_passages(" ".join(words), limit=500, prefix_last=False)}
+    b = {(h.path, h.paragraph) for h in ix.search_passages(" ".join(reversed(words)), limit=500,
+                                                            prefix_last=False)}
+    assert a == b

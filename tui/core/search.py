@@ -36,6 +36,7 @@ import math
 import re
 from array import array
 import sqlite3
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -395,7 +396,7 @@ class SqliteStore:
 
     def __init__(self, db_path: str) -> None:
         self.db_path = str(db_path)
-        self._conn: sqlite3.Connection | None = None
+        self._local = threading.local()  # one read-only connection per thread
         self._aid = array("q")
         self._idx = array("i")
 
@@ -407,10 +408,11 @@ class SqliteStore:
         return self._aid[unit], self._idx[unit]
 
     def _db(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self._conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True,
-                                         check_same_thread=False, timeout=10)
-        return self._conn
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True,
+                                                      timeout=10)
+        return conn
 
     def text(self, unit: int) -> str:
         aid, idx = self.key(unit)
