@@ -176,6 +176,13 @@ texts = st.lists(paragraph, min_size=2, max_size=12, unique=True).map("\n\n".joi
 insertion = st.lists(words, max_size=8).map(" ".join)
 
 
+def _draw_span(text: str, data) -> tuple[int, int]:
+    """A mark of 3 to 150 characters (white space at its ends trimmed)."""
+    start = data.draw(st.integers(0, len(text) - 3))
+    end = data.draw(st.integers(start + 3, min(len(text), start + 150)))
+    return trim_span(text, start, end)
+
+
 def _apply(text: str, pos: int, dele: int, ins: str) -> str:
     return text[:pos] + ins + text[pos + dele:]
 
@@ -183,9 +190,7 @@ def _apply(text: str, pos: int, dele: int, ins: str) -> str:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts, st.data())
 def test_edits_elsewhere_keep_the_exact_quote(text, data):
-    start = data.draw(st.integers(0, len(text) - 3))
-    end = data.draw(st.integers(start + 3, min(len(text), start + 150)))
-    start, end = trim_span(text, start, end)
+    start, end = _draw_span(text, data)
     if start >= end:
         return
     q = describe(text, start, end)
@@ -210,9 +215,7 @@ def test_edits_elsewhere_keep_the_exact_quote(text, data):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts, st.data())
 def test_edits_inside_a_quote_are_fuzzy_or_orphan_never_wrong(text, data):
-    start = data.draw(st.integers(0, len(text) - 3))
-    end = data.draw(st.integers(start + 3, min(len(text), start + 150)))
-    start, end = trim_span(text, start, end)
+    start, end = _draw_span(text, data)
     if start >= end:
         return
     q = describe(text, start, end)

@@ -24,6 +24,7 @@ Pure functions, no database, no UI.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator
 
 #: Characters of context kept on each side of a quote.
 CONTEXT = 32
@@ -254,17 +255,19 @@ def _peq(pattern: str) -> dict[str, int]:
     return peq
 
 
-def _search_ends(pattern: str, text: str, k: int) -> list[tuple[int, int]]:
-    """``(end, distance)`` for every end offset in *text* where some
-    substring ending there is within *k* edits of *pattern* (Myers 1999,
-    bit-parallel, with Python's unbounded integers)."""
+def _myers(pattern: str, text: str, *, anchored: bool) -> Iterator[int]:
+    """Edit distance of *pattern* to the best substring of *text* ending at
+    each position (``anchored``: to the whole prefix of *text* up to there),
+    one value per character of *text* (Myers 1999, bit-parallel, with
+    Python's unbounded integers)."""
     m = len(pattern)
     peq = _peq(pattern)
     mask = (1 << m) - 1
     high = 1 << (m - 1)
+    # Anchored: the DP's top row grows by one per character (a +1 shifted in).
+    top = 1 if anchored else 0
     pv, mv, score = mask, 0, m
-    out: list[tuple[int, int]] = []
-    for j, c in enumerate(text):
+    for c in text:
         eq = peq.get(c, 0)
         xv = eq | mv
         xh = ((((eq & pv) + pv) & mask) ^ pv) | eq
@@ -274,13 +277,17 @@ def _search_ends(pattern: str, text: str, k: int) -> list[tuple[int, int]]:
             score += 1
         elif mh & high:
             score -= 1
-        ph = (ph << 1) & mask
+        ph = ((ph << 1) | top) & mask
         mh = (mh << 1) & mask
         pv = (mh | ~(xv | ph)) & mask
         mv = ph & xv
-        if score <= k:
-            out.append((j + 1, score))
-    return out
+        yield score
+
+
+def _search_ends(pattern: str, text: str, k: int) -> list[tuple[int, int]]:
+    """``(end, distance)`` for every end offset in *text* where some
+    substring ending there is within *k* edits of *pattern*."""
+    return [(j, d) for j, d in enumerate(_myers(pattern, text, anchored=False), 1) if d <= k]
 
 
 def _best_start(pattern: str, text: str, end: int, k: int) -> tuple[int | None, int]:
@@ -288,32 +295,11 @@ def _best_start(pattern: str, text: str, end: int, k: int) -> tuple[int | None, 
     (ties: the length closest to the pattern's), and that distance."""
     m = len(pattern)
     lo = max(0, end - m - k)
-    rt = text[lo:end][::-1]
-    rp = pattern[::-1]
-    peq = _peq(rp)
-    mask = (1 << m) - 1
-    high = 1 << (m - 1)
-    pv, mv, score = mask, 0, m
     best_len, best_d = 0, m  # the empty substring: m edits
-    for j, c in enumerate(rt):
-        eq = peq.get(c, 0)
-        xv = eq | mv
-        xh = ((((eq & pv) + pv) & mask) ^ pv) | eq
-        ph = (mv | ~(xh | pv)) & mask
-        mh = pv & xh
-        if ph & high:
-            score += 1
-        elif mh & high:
-            score -= 1
-        # Anchored at the start of rt (= end in the text): the top row of
-        # the DP grows by one per character, shifted in as a +1.
-        ph = ((ph << 1) | 1) & mask
-        mh = (mh << 1) & mask
-        pv = (mh | ~(xv | ph)) & mask
-        mv = ph & xv
-        length = j + 1
-        if score < best_d or (score == best_d and abs(length - m) < abs(best_len - m)):
-            best_len, best_d = length, score
+    # Backwards from *end*: the reversed pattern against the reversed text.
+    for length, d in enumerate(_myers(pattern[::-1], text[lo:end][::-1], anchored=True), 1):
+        if d < best_d or (d == best_d and abs(length - m) < abs(best_len - m)):
+            best_len, best_d = length, d
     if best_d > k or best_len == 0:
         return None, best_d
     return end - best_len, best_d
