@@ -306,3 +306,19 @@ def test_cli_as_a_subprocess(indexed):
     r = subprocess.run([sys.executable, "-m", "tui", "marks", "export", "--format", "yaml",
                         "--home", str(home)], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_export_file_writes_a_new_file_each_time(indexed, tmp_path):
+    from tui.core.marks import export_file
+
+    db, path, art, marks, home = indexed
+    first = export_file(db, article=path)
+    assert first.parent == home / "exports" and first.suffix == ".md"
+    assert "> the power grid held" in first.read_text(encoding="utf-8")
+    second = export_file(db, fmt="json", directory=tmp_path / "out")
+    assert len(json.loads(second.read_text(encoding="utf-8"))) == 3
+    third = export_file(db, article=path)
+    assert third != first and first.exists()  # never overwritten
+    assert not [p for p in (home / "exports").iterdir() if p.name.endswith(".tmp")]
+    with pytest.raises(MarkError):
+        export_file(db, article="/no/marks/here.txt")
