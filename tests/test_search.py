@@ -395,3 +395,15 @@ def test_word_order_does_not_change_passage_results(ix, words):
     b = {(h.path, h.paragraph) for h in ix.search_passages(" ".join(reversed(words)), limit=500,
                                                             prefix_last=False)}
     assert a == b
+
+
+def test_titles_are_ready_before_paragraphs(seeds):
+    got = []
+    from tui.core.search import doc_from_article
+
+    full = SearchIndex.build([doc_from_article(p, a) for p, a in seeds], on_titles=got.append)
+    (part,) = got
+    assert not part.passages_ready and full.passages_ready
+    assert part.search_titles("biden cavs")[0].path == seed_path(2)
+    assert part.search_passages("storm shadow") == []
+    assert full.search_passages("storm shadow")

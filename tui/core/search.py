@@ -32,6 +32,7 @@ rapidfuzz's ``token_set_ratio``.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from array import array
@@ -40,7 +41,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Iterator, Protocol, Sequence
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -518,64 +519,79 @@ class SearchIndex:
         self.store: TextStore = ListStore()
         #: How many units matched the last title or passage query (before the limit).
         self.last_matches = 0
+        #: False for the titles-only index handed out while paragraphs are indexed.
+        self.passages_ready = True
 
     # -- building --------------------------------------------------------------
 
     @classmethod
-    def build(cls, docs: Iterable[Doc], *, db_path: str | None = None) -> "SearchIndex":
+    def build(cls, docs: Iterable[Doc], *, db_path: str | None = None,
+              on_titles: Callable[["SearchIndex"], None] | None = None) -> "SearchIndex":
         """Index *docs*. With *db_path*, paragraph texts are read from that
-        database's ``paragraphs`` table (docs from :func:`docs_from_db`)."""
+        database's ``paragraphs`` table (docs from :func:`docs_from_db`).
+
+        Titles are indexed first (fast); *on_titles*, if given, then gets a
+        titles-only index (``passages_ready`` false) to use while the
+        paragraphs are indexed."""
         ix = cls()
-        tb = TermIndex.Builder(drop_stopwords=False)
-        mb = TermIndex.Builder(drop_stopwords=False)
-        bb = TermIndex.Builder(drop_stopwords=True)
-        unit_doc: list[int] = []
-        unit_idx: list[int] = []
-        first = [0]
-        if db_path is not None:
-            store: ListStore | SqliteStore = SqliteStore(db_path)
-            conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        else:
-            store = ListStore()
-            conn = None
         docs = list(docs)
-        rows: Iterator[tuple[int, int, str]] = iter(())
-        if conn is not None:
+        if db_path is not None:
             # One scan of the clustered primary key, docs in article-id order.
             docs.sort(key=lambda d: (d.article_id is None, d.article_id or 0))
-            rows = iter(conn.execute("SELECT article_id, idx, text FROM paragraphs "
-                                     "ORDER BY article_id, idx"))
-        pending: tuple[int, int, str] | None = next(rows, None)
+        tb = TermIndex.Builder(drop_stopwords=False)
+        mb = TermIndex.Builder(drop_stopwords=False)
         for di, d in enumerate(docs):
             ix.docs.append(d)
             ix.path_doc[d.path] = di
             tb.add(d.title)
             mb.add(" ".join(x for x in (d.outlet, d.author) if x))
-            if conn is not None and d.article_id is not None:
-                aid = d.article_id
-                while pending is not None and pending[0] < aid:
-                    pending = next(rows, None)
-                while pending is not None and pending[0] == aid:
-                    _, idx, text = pending
-                    bb.add(text)
-                    store.add(aid, idx)  # type: ignore[call-arg]
-                    unit_doc.append(di)
-                    unit_idx.append(idx)
-                    pending = next(rows, None)
-            else:
+        ix.titles, ix.meta = tb.build(), mb.build()
+        if on_titles is not None:
+            partial = copy.copy(ix)
+            partial.passages_ready = False
+            on_titles(partial)
+        bb = TermIndex.Builder(drop_stopwords=True)
+        unit_doc = array("i")
+        unit_idx = array("i")
+        first = array("q", [0])
+        store: ListStore | SqliteStore
+        if db_path is not None:
+            store = SqliteStore(db_path)
+            conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+            try:
+                rows = iter(conn.execute("SELECT article_id, idx, text FROM paragraphs "
+                                         "ORDER BY article_id, idx"))
+                pending: tuple[int, int, str] | None = next(rows, None)
+                for di, d in enumerate(docs):
+                    aid = d.article_id
+                    if aid is not None:
+                        while pending is not None and pending[0] < aid:
+                            pending = next(rows, None)
+                        while pending is not None and pending[0] == aid:
+                            _, idx, text = pending
+                            bb.add(text)
+                            store.add(aid, idx)
+                            unit_doc.append(di)
+                            unit_idx.append(idx)
+                            pending = next(rows, None)
+                    first.append(len(unit_doc))
+            finally:
+                conn.close()
+        else:
+            store = ListStore()
+            for di, d in enumerate(docs):
                 for idx, text in enumerate(d.paragraphs):
                     bb.add(text)
-                    store.add(text)  # type: ignore[call-arg]
+                    store.add(text)
                     unit_doc.append(di)
                     unit_idx.append(idx)
-            first.append(len(unit_doc))
-        if conn is not None:
-            conn.close()
-        ix.titles, ix.meta, ix.body = tb.build(), mb.build(), bb.build()
-        ix.unit_doc = np.asarray(unit_doc, dtype=np.int32)
-        ix.unit_idx = np.asarray(unit_idx, dtype=np.int32)
-        ix.doc_first = np.asarray(first, dtype=np.int64)
+                first.append(len(unit_doc))
+        ix.body = bb.build()
+        ix.unit_doc = np.frombuffer(unit_doc, dtype=np.int32).copy()
+        ix.unit_idx = np.frombuffer(unit_idx, dtype=np.int32).copy()
+        ix.doc_first = np.frombuffer(first, dtype=np.int64).copy()
         ix.store = store
+        ix.passages_ready = True
         return ix
 
     @classmethod

@@ -48,11 +48,15 @@ class SearchDone(Message):
 
 
 class SearchIndexReady(Message):
-    def __init__(self, index: Any, signature: tuple, error: str | None = None) -> None:
+    """A built index; ``partial``: titles only, paragraphs still coming."""
+
+    def __init__(self, index: Any, signature: tuple, error: str | None = None,
+                 partial: bool = False) -> None:
         super().__init__()
         self.index = index
         self.signature = signature
         self.error = error
+        self.partial = partial
 
 
 class SamePassageDone(Message):
@@ -129,13 +133,24 @@ class SearchMixin:
                 docs = docs_from_db(conn, paths)
             finally:
                 conn.close()
-            index = SearchIndex.build(docs, db_path=db_path)
+            def titles_ready(part) -> None:
+                self.post_message(SearchIndexReady(part, sig, partial=True))  # type: ignore[attr-defined]
+
+            index = SearchIndex.build(docs, db_path=db_path, on_titles=titles_ready)
         except Exception as e:  # noqa: BLE001 - shown to the user; the reader keeps working
             self.post_message(SearchIndexReady(None, (), f"{type(e).__name__}: {e}"))  # type: ignore[attr-defined]
             return
         self.post_message(SearchIndexReady(index, sig))  # type: ignore[attr-defined]
 
     def on_search_index_ready(self, message: SearchIndexReady) -> None:
+        if message.partial:
+            # Titles are searchable now; keep a previous full index meanwhile.
+            if self._search_index is None or not self._search_index.passages_ready:
+                self._search_index = message.index
+                self._search_signature = message.signature
+                if self._search_waiting is not None and self.search_results.visible:
+                    self.search_changed(self.search_bar.value)
+            return
         self._search_building = False
         if message.error:
             self.notify(Content(f"Search index failed: {message.error}"),  # type: ignore[attr-defined]
@@ -179,9 +194,11 @@ class SearchMixin:
             else:
                 results.hide()
             return
-        if self._search_index is None:
+        index = self._search_index
+        if index is None or (passages and not index.passages_ready):
             self._search_waiting = value
-            results.show_message("building the search index…", passages)
+            results.show_message("indexing paragraphs…" if index is not None
+                                 else "building the search index…", passages)
             self.search_ensure_index()
             return
         self._search_query(self._search_index, value, passages, query,
@@ -326,7 +343,7 @@ class SearchMixin:
             return
         para = int(reader.cursor)
         text = art.blocks[para].text
-        if self._search_index is None:
+        if self._search_index is None or not self._search_index.passages_ready:
             self._same_waiting = (path, para, text)
             self.notify("Building the search index…", timeout=3)  # type: ignore[attr-defined]
             self.search_ensure_index()
