@@ -230,6 +230,26 @@ async def test_m_on_a_marked_passage_changes_colour_or_removes(home: Path, seeds
         assert m.uuid in mark_highlights(app) and entry_marks(app, path) == 1
 
 
+async def test_a_mark_that_was_not_saved_is_not_shown(home: Path, seeds_dir: Path, monkeypatch) -> None:
+    import sqlite3
+
+    import tui.ui.marking as marking
+
+    def failing(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await start(app, pilot, cursor=1)
+        monkeypatch.setattr(marking, "add_mark", failing)
+        await pilot.press("m")
+        await pilot.pause()
+        assert marks_for(app.db, app.current_path) == []
+        assert mark_highlights(app) == {} and entry_marks(app, app.current_path) == 0
+        assert "NOT saved" in screen_text(app) and "Marked." not in screen_text(app)
+        assert app.is_running
+
+
 # -- the marks screen -------------------------------------------------------------------
 
 def _seed_marks(home: Path, seeds_dir: Path) -> dict[str, tuple[str, str]]:
