@@ -427,3 +427,16 @@ async def test_footer_keeps_the_main_keys_at_80_columns(home: Path, seeds_dir: P
         await settle(app, pilot)
         footer = screen_text(app).splitlines()[-1]
         assert "Removed text" in footer and "Next paragraph" in footer
+
+
+async def test_typing_in_the_search_bar_never_triggers_app_keys(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        reader = app.query_one(ArticleView)
+        await pilot.press("slash", "q", "j", "question_mark", "slash", "r", "m")
+        await pilot.pause()
+        assert app.is_running
+        assert app.query_one("#search").value == "qj?/rm"
+        assert reader.cursor == 0 and not reader.show_removed
+        assert not isinstance(app.screen, HelpScreen)
