@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# Invisible characters dropped from text (zero-width, BOM, soft hyphen, bidi marks).
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
+# Invisible characters dropped from text (zero-width space, BOM, soft hyphen,
+# bidi controls). The zero-width (non-)joiners stay: emoji sequences and
+# several scripts need them.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?$")
 _QUOTE = re.compile(r"^>\s?(.*)$")
