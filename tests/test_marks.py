@@ -322,3 +322,21 @@ def test_export_file_writes_a_new_file_each_time(indexed, tmp_path):
     assert not [p for p in (home / "exports").iterdir() if p.name.endswith(".tmp")]
     with pytest.raises(MarkError):
         export_file(db, article="/no/marks/here.txt")
+
+
+def test_cli_reanchors_marks_of_reindexed_articles(indexed, capsys):
+    db, path, art, (a, b, c), home = indexed
+    f = Path(path)
+    f.write_text("Grid holds\n\nAn editor's note was added at the top of the story.\n\n"
+                 + "\n\n".join(PARAS).replace("Engineers worked in shifts", "Engineers worked in two shifts")
+                 + "\n", encoding="utf-8")
+    Library(db, [f.parent]).scan()
+    assert main(["marks", "export", "--format", "json", "--article", path, "--home", str(home)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    text = Library(db, [f.parent]).article(path).text()
+    by_quote = {x["target"]["selector"][0]["exact"]: x["target"]["selector"][1] for x in data}
+    pos = by_quote["the power grid held"]
+    assert text[pos["start"]:pos["end"]] == "the power grid held" and pos["start"] > a.start
+    assert "Engineers worked in two shifts" in by_quote  # fuzzy: the quote follows the text
+    states = {m.exact: m.state for m in marks_for(db, path)}
+    assert states == {"the power grid held": "anchored", "Engineers worked in two shifts": "fuzzy"}

@@ -74,8 +74,14 @@ def table(marks, info, width: int) -> str:
 def run(args) -> int:
     from tui.core.marks import EXPORTERS, article_info
 
+    from tui.core.marks import reanchor_stale
+
     db = _open(args.home)
     try:
+        if not db.read_only:
+            # Articles re-indexed since their marks were anchored: find the
+            # marks again first, so quotes and positions match the text.
+            reanchor_stale(db)
         marks = select(db, args.article)
         if args.marks_command == "list":
             if not marks:

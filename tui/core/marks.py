@@ -275,6 +275,34 @@ def reanchor(db: Database, path: str, article: Article, source_hash: str | None 
     return marks
 
 
+def reanchor_stale(db: Database, paths: Iterable[str] | None = None) -> int:
+    """Re-anchor the marks whose article was re-indexed since they were
+    anchored (its source hash or cleaner version changed), using the cleaned
+    text kept in the library index. Returns how many articles were done.
+    Articles not in the index (or unreadable now) are left as they are."""
+    import json
+
+    rows = db.execute(
+        """SELECT DISTINCT m.path FROM marks m JOIN articles a ON a.path = m.path
+           WHERE m.deleted IS NULL AND a.status = 'ok' AND a.doc IS NOT NULL
+             AND (m.source_hash IS NOT a.hash OR m.cleaner_version IS NOT a.cleaner_version)"""
+    ).fetchall()
+    wanted = None if paths is None else set(paths)
+    done = 0
+    for (path,) in rows:
+        if wanted is not None and path not in wanted:
+            continue
+        r = db.execute("SELECT doc, hash, cleaner_version FROM articles WHERE path = ?",
+                       (path,)).fetchone()
+        try:
+            article = Article.from_dict(json.loads(r["doc"]))
+        except (ValueError, TypeError):
+            continue
+        reanchor(db, path, article, r["hash"], r["cleaner_version"])
+        done += 1
+    return done
+
+
 # -- export ------------------------------------------------------------------------
 
 @dataclass(slots=True)
