@@ -407,3 +407,39 @@ def test_titles_are_ready_before_paragraphs(seeds):
     assert part.search_titles("biden cavs")[0].path == seed_path(2)
     assert part.search_passages("storm shadow") == []
     assert full.search_passages("storm shadow")
+
+
+def test_saved_index_round_trip_and_invalidation(seeds_dir, tmp_path):
+    from tui.core.db import Database
+    from tui.core.library import Library
+    from tui.core.search import INDEX_DIR, docs_from_db, library_index, library_signature
+
+    db = Database.open(tmp_path / "home")
+    lib = Library(db, [seeds_dir])
+    lib.scan()
+    paths = [e.path for e in lib.entries() if e.ok]
+    dbp = str(db.path)
+    built = library_index(dbp, paths)
+    folder = tmp_path / "home" / INDEX_DIR
+    assert (folder / "index.json").exists()
+    sig = library_signature(dbp, paths)
+    loaded = SearchIndex.load(folder, docs_from_db(db, paths), dbp, sig)
+    assert loaded is not None
+    for q in ("pokrovsk artilery power sector", "north korean troops", "every dollar"):
+        assert [(h.path, h.paragraph, h.score, h.spans) for h in loaded.search_passages(q)] == \
+               [(h.path, h.paragraph, h.score, h.spans) for h in built.search_passages(q)]
+    assert [(h.path, h.positions) for h in loaded.search_titles("biden cavs")] == \
+           [(h.path, h.positions) for h in built.search_titles("biden cavs")]
+    src = built.search_passages("every dollar out the door")[0]
+    assert [(h.path, h.paragraph) for h in loaded.same_passage(src.path, src.paragraph)] == \
+           [(h.path, h.paragraph) for h in built.same_passage(src.path, src.paragraph)]
+    # Another library state (or other roots) does not load it.
+    assert SearchIndex.load(folder, docs_from_db(db, paths), dbp, sig[:-1] + ["other"]) is None
+    assert SearchIndex.load(folder, docs_from_db(db, paths[:3]), dbp, sig) is None
+    # A damaged saved index is ignored and rebuilt.
+    (folder / "body.postings.npy").write_bytes(b"garbage")
+    assert SearchIndex.load(folder, docs_from_db(db, paths), dbp, sig) is None
+    again = library_index(dbp, paths)
+    assert again.search_passages("storm shadow")
+    assert SearchIndex.load(folder, docs_from_db(db, paths), dbp, sig) is not None
+    db.close()

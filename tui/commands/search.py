@@ -5,7 +5,8 @@ every paragraph, typo-tolerant and word-aware. Default library: the bundled
 articles. Small inputs (up to :data:`DIRECT_LIMIT` files, no ``--home``)
 are cleaned directly; bigger ones, or any with ``--home``, go through the
 library database (indexing new and changed files first, like
-``copydesk index``).
+``copydesk index``), and the search index is saved in the home and reused
+while the library is unchanged.
 
 ``--format json`` prints one JSON object per result per line, best first:
 ``path``, ``title``, ``score`` (0-100), ``outlet``, and for passages
@@ -48,7 +49,6 @@ def _printable(s: str | None) -> str:
 def build_index(roots: list[Path], home: str | None):
     """A SearchIndex over the articles under *roots*."""
     from tui.core.library import iter_article_files
-    from tui.core.search import SearchIndex
 
     skipped: list[tuple[str, str]] = []
     files = list(iter_article_files(roots, skipped))
@@ -59,6 +59,8 @@ def build_index(roots: list[Path], home: str | None):
         from tui.core.clean import clean_file
         from tui.core.model import ArticleError
 
+        from tui.core.search import SearchIndex
+
         items = []
         for f in files:
             try:
@@ -68,7 +70,7 @@ def build_index(roots: list[Path], home: str | None):
         return SearchIndex.from_articles(items)
     from tui.core.db import Database, DatabaseError
     from tui.core.library import Library
-    from tui.core.search import docs_from_db
+    from tui.core.search import library_index
 
     try:
         db = Database.open(home)
@@ -79,7 +81,8 @@ def build_index(roots: list[Path], home: str | None):
         if not db.read_only:
             lib.scan()
         paths = [e.path for e in lib.entries() if e.ok]
-        return SearchIndex.build(docs_from_db(db, paths), db_path=str(db.path))
+        # Loaded from the home's saved index when current, else built and saved.
+        return library_index(str(db.path), paths, save=not db.read_only)
     finally:
         db.close()
 

@@ -33,14 +33,18 @@ rapidfuzz's ``token_set_ratio``.
 from __future__ import annotations
 
 import copy
+import json
 import math
+import os
 import re
+import shutil
 from array import array
 import sqlite3
 import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
@@ -285,6 +289,14 @@ class TermIndex:
         np.cumsum(np.bincount(grams, minlength=len(gram_id)), out=self._gram_offsets[1:])
         self._gram_id = gram_id
 
+    _ARRAY_ATTRS = {"df": "df", "offsets": "offsets", "postings": "postings",
+                    "unit_len": "unit_len", "unit_weight": "unit_weight", "unit_terms": "unit_terms",
+                    "sorted_ids": "_sorted_ids", "term_len": "_term_len",
+                    "gram_offsets": "_gram_offsets", "gram_terms": "_gram_terms"}
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        return {k: getattr(self, a) for k, a in self._ARRAY_ATTRS.items()}
+
     # -- looking up ------------------------------------------------------------
 
     def units_of(self, tid: int) -> np.ndarray:
@@ -406,7 +418,7 @@ class SqliteStore:
         self._idx.append(idx)
 
     def key(self, unit: int) -> tuple[int, int]:
-        return self._aid[unit], self._idx[unit]
+        return int(self._aid[unit]), int(self._idx[unit])
 
     def _db(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -445,6 +457,51 @@ def docs_from_db(db, paths: Iterable[str] | None = None) -> list[Doc]:
         if wanted is None or r[1] in wanted:
             docs.append(Doc(path=r[1], title=r[2] or "", outlet=r[3], author=r[4], article_id=r[0]))
     return docs
+
+
+def library_signature(db_path: str, paths: Iterable[str]) -> list:
+    """Changes whenever the indexed library does (files added, re-cleaned,
+    gone, or other roots)."""
+    import hashlib
+
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    try:
+        row = conn.execute("SELECT COUNT(*), COALESCE(MAX(indexed_at), 0), COALESCE(SUM(id), 0), "
+                           "COALESCE(SUM(status = 'ok'), 0) FROM articles").fetchone()
+    finally:
+        conn.close()
+    digest = hashlib.sha1("\n".join(sorted(map(str, paths))).encode("utf-8", "replace")).hexdigest()
+    return [*row, digest]
+
+
+#: Folder of the saved index, in the copydesk home (next to the database).
+INDEX_DIR = "search-index"
+
+
+def library_index(db_path: str, paths: Iterable[str], *,
+                  on_titles: Callable[["SearchIndex"], None] | None = None,
+                  save: bool = True) -> "SearchIndex":
+    """The search index of the articles at *paths* in the library database:
+    loaded from the home's saved index when it is current, else built (and
+    saved for next time when *save*; a read-only home is fine)."""
+    paths = list(paths)
+    sig = library_signature(db_path, paths)
+    folder = Path(db_path).parent / INDEX_DIR
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    try:
+        docs = docs_from_db(conn, paths)
+    finally:
+        conn.close()
+    ix = SearchIndex.load(folder, docs, db_path, sig)
+    if ix is not None:
+        return ix
+    ix = SearchIndex.build(docs, db_path=db_path, on_titles=on_titles)
+    if save:
+        try:
+            ix.save(folder, sig)
+        except (OSError, ValueError):
+            pass  # a read-only or full disk: search still works, just rebuilt next time
+    return ix
 
 
 # -- results ----------------------------------------------------------------------
@@ -498,6 +555,8 @@ def make_snippet(text: str, spans: Sequence[tuple[int, int]], width: int = 160
 
 # -- the library index --------------------------------------------------------------
 
+#: Version of the saved index layout (:meth:`SearchIndex.save`).
+INDEX_FORMAT = 1
 META_WEIGHT = 0.7
 #: Passage candidates re-ranked on their text (best term score first).
 RERANK = 120
@@ -597,6 +656,91 @@ class SearchIndex:
     @classmethod
     def from_articles(cls, items: Iterable[tuple[str, Article]]) -> "SearchIndex":
         return cls.build(doc_from_article(p, a) for p, a in items)
+
+    # -- saving and loading (big libraries) -------------------------------------
+
+    def save(self, folder: str | os.PathLike[str], signature: Sequence) -> None:
+        """Write the index to *folder* (replaced atomically), for :meth:`load`.
+        Only database-backed indexes (built with ``db_path``) can be saved."""
+        if not isinstance(self.store, SqliteStore) or not self.passages_ready:
+            raise ValueError("only a complete, database-backed index can be saved")
+        folder = Path(folder)
+        tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        try:
+            for name, ti in (("titles", self.titles), ("meta", self.meta), ("body", self.body)):
+                for key, arr in ti._arrays().items():
+                    np.save(tmp / f"{name}.{key}.npy", arr)
+                (tmp / f"{name}.terms.txt").write_text("\n".join(ti.terms), encoding="utf-8")
+                (tmp / f"{name}.json").write_text(json.dumps(
+                    {"grams": ti._gram_id, "stop": sorted(ti.stop_ids), "n_units": ti.n_units}))
+            for key, arr in (("unit_doc", self.unit_doc), ("unit_idx", self.unit_idx),
+                             ("doc_first", self.doc_first),
+                             ("store_aid", np.frombuffer(self.store._aid, np.int64)
+                              if isinstance(self.store._aid, array) else self.store._aid),
+                             ("store_idx", np.frombuffer(self.store._idx, np.int32)
+                              if isinstance(self.store._idx, array) else self.store._idx)):
+                np.save(tmp / f"{key}.npy", arr)
+            (tmp / "index.json").write_text(json.dumps({
+                "format": INDEX_FORMAT, "signature": list(signature),
+                "article_ids": [d.article_id for d in self.docs]}))
+            old = folder.with_name(folder.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            if folder.exists():
+                folder.rename(old)
+            tmp.rename(folder)
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: str | os.PathLike[str], docs: Sequence[Doc], db_path: str,
+             signature: Sequence) -> "SearchIndex | None":
+        """The index saved in *folder* if it was built for this *signature*
+        and these *docs* (from :func:`docs_from_db`); else None. Arrays are
+        memory-mapped: pages are read as searches touch them."""
+        folder = Path(folder)
+        try:
+            head = json.loads((folder / "index.json").read_text())
+            if head.get("format") != INDEX_FORMAT or list(head.get("signature", ())) != list(signature):
+                return None
+            by_id = {d.article_id: d for d in docs}
+            ids = head["article_ids"]
+            if len(ids) != len(by_id) or set(ids) != set(by_id):
+                return None
+            ix = cls()
+            ix.docs = [by_id[i] for i in ids]
+            ix.path_doc = {d.path: i for i, d in enumerate(ix.docs)}
+
+            def arr(name: str) -> np.ndarray:
+                return np.load(folder / f"{name}.npy", mmap_mode="r")
+
+            for name in ("titles", "meta", "body"):
+                ti = TermIndex()
+                for key in ti._arrays():
+                    setattr(ti, TermIndex._ARRAY_ATTRS[key], arr(f"{name}.{key}"))
+                text = (folder / f"{name}.terms.txt").read_text(encoding="utf-8")
+                ti.terms = text.split("\n") if text else []
+                ti.term_id = {t: i for i, t in enumerate(ti.terms)}
+                extra = json.loads((folder / f"{name}.json").read_text())
+                ti._gram_id = extra["grams"]
+                ti.stop_ids = set(extra["stop"])
+                ti.n_units = extra["n_units"]
+                ti._sorted = [ti.terms[i] for i in ti._sorted_ids.tolist()]
+                ti._terms_arr = np.asarray(ti.terms + [""], dtype=object)[:-1]
+                if len(ti.offsets) != len(ti.terms) + 1:
+                    return None
+                setattr(ix, name, ti)
+            ix.unit_doc, ix.unit_idx, ix.doc_first = arr("unit_doc"), arr("unit_idx"), arr("doc_first")
+            store = SqliteStore(db_path)
+            store._aid, store._idx = arr("store_aid"), arr("store_idx")
+            ix.store = store
+            if len(ix.doc_first) != len(ix.docs) + 1 or len(ix.unit_doc) != ix.body.n_units:
+                return None
+            return ix
+        except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError):
+            return None
 
     def nbytes(self) -> int:
         """Approximate memory held by the index (excluding paragraph texts)."""

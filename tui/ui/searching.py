@@ -68,17 +68,6 @@ class SamePassageDone(Message):
         self.hits = hits
 
 
-def _library_signature(db_path: str) -> tuple:
-    """Changes whenever the library index does (files added, re-cleaned, gone)."""
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
-    try:
-        return tuple(conn.execute(
-            "SELECT COUNT(*), COALESCE(MAX(indexed_at), 0), COALESCE(SUM(id), 0), "
-            "SUM(status = 'ok') FROM articles").fetchone())
-    finally:
-        conn.close()
-
-
 def _mine(h: Highlight) -> bool:
     k = h.key
     return isinstance(k, tuple) and len(k) == 2 and k[0] == SEARCH_KEY
@@ -89,7 +78,7 @@ class SearchMixin:
     ``entries``, ``current_path`` and ``open_path``."""
 
     _search_index: "SearchIndex | None" = None
-    _search_signature: tuple | None = None
+    _search_signature: list | None = None
     _search_building = False
     _search_waiting: str | None = None
     _same_waiting: tuple[str, int, str] | None = None
@@ -125,18 +114,15 @@ class SearchMixin:
     @work(thread=True, exclusive=True, group="search-index", exit_on_error=False)
     def _search_build(self, db_path: str, paths: list[str]) -> None:
         try:
-            from tui.core.search import SearchIndex, docs_from_db
+            from tui.core.search import library_index, library_signature
 
-            sig = _library_signature(db_path)
-            conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
-            try:
-                docs = docs_from_db(conn, paths)
-            finally:
-                conn.close()
+            sig = library_signature(db_path, paths)
+
             def titles_ready(part) -> None:
                 self.post_message(SearchIndexReady(part, sig, partial=True))  # type: ignore[attr-defined]
 
-            index = SearchIndex.build(docs, db_path=db_path, on_titles=titles_ready)
+            index = library_index(db_path, paths, on_titles=titles_ready,
+                                  save=not self.db.read_only)  # type: ignore[attr-defined]
         except Exception as e:  # noqa: BLE001 - shown to the user; the reader keeps working
             self.post_message(SearchIndexReady(None, (), f"{type(e).__name__}: {e}"))  # type: ignore[attr-defined]
             return
@@ -201,12 +187,12 @@ class SearchMixin:
                                  else "building the search index…", passages)
             self.search_ensure_index()
             return
-        self._search_query(self._search_index, value, passages, query,
-                           str(self.db.path), self._search_signature)  # type: ignore[attr-defined]
+        self._search_query(index, value, passages, query, str(self.db.path),  # type: ignore[attr-defined]
+                           self._search_signature, self.entries)  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search_query(self, index, value: str, passages: bool, query: str,
-                      db_path: str, signature: tuple | None) -> None:
+                      db_path: str, signature: list | None, entries: list) -> None:
         worker = get_current_worker()
         if passages:
             hits = index.search_passages(query, limit=RESULT_LIMIT)
@@ -217,7 +203,9 @@ class SearchMixin:
             return
         self.post_message(SearchDone(value, passages, query, hits, matched))  # type: ignore[attr-defined]
         try:
-            stale = _library_signature(db_path) != signature
+            from tui.core.search import library_signature
+
+            stale = library_signature(db_path, [e.path for e in entries if e.ok]) != signature
         except sqlite3.Error:
             stale = False
         if stale and not worker.is_cancelled:
