@@ -308,44 +308,39 @@ def _escape_start(line: str) -> str:
 
 
 def _head_meta(tree) -> dict:
+    """Title, author, date, site and section from the page's <head> (one pass
+    over its <meta> tags; the body is not searched)."""
     meta: dict[str, str] = {}
-
-    def content(sel: str) -> str | None:
-        n = tree.css_first(sel)
-        if n is None:
-            return None
-        v = n.attributes.get("content")
-        return " ".join(v.split()) if v else None
-
-    title = content('meta[property="og:title"]') or content('meta[name="twitter:title"]')
+    head = tree.head
+    if head is None:
+        return meta
+    tags: dict[str, str] = {}
+    for n in head.css("meta"):
+        a = n.attributes
+        k = a.get("property") or a.get("name") or a.get("itemprop")
+        v = a.get("content")
+        if k and v and k.lower() not in tags:
+            tags[k.lower()] = " ".join(v.split())
+    title = tags.get("og:title") or tags.get("twitter:title")
     if not title:
-        t = tree.css_first("title")
+        t = head.css_first("title")
         if t is not None:
             title = " ".join(t.text().split())
     if title:
         meta["title"] = title
-    author = content('meta[name="author"]') or content('meta[property="article:author"]')
+    author = tags.get("author") or tags.get("article:author") or tags.get("parsely-author")
     if author and not author.startswith("http"):
         meta["author"] = author
-    pub = (
-        content('meta[property="article:published_time"]')
-        or content('meta[name="pubdate"]')
-        or content('meta[itemprop="datePublished"]')
-        or content('meta[name="parsely-pub-date"]')
-        or content('meta[name="date"]')
-    )
-    if not pub:
-        t = tree.css_first("time[datetime]")
-        if t is not None:
-            pub = t.attributes.get("datetime")
+    pub = next((tags[k] for k in ("article:published_time", "pubdate", "datepublished", "parsely-pub-date",
+                                  "date", "dc.date", "publish-date", "sailthru.date") if tags.get(k)), None)
     if pub:
         m = re.match(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?", pub.strip())
         if m:
             meta["published"] = m.group(1) + ("T" + m.group(2) if m.group(2) else "")
-    site = content('meta[property="og:site_name"]')
+    site = tags.get("og:site_name") or tags.get("application-name")
     if site:
         meta["outlet"] = site
-    section = content('meta[property="article:section"]')
+    section = tags.get("article:section")
     if section:
         meta["section"] = section
     return meta
