@@ -148,8 +148,9 @@ def test_scan_answers_every_file(scanned):
 
 @pytest.mark.slow
 def test_scan_big_files(tmp_path):
-    """50 MB file, 5 MB single line, 400,000 short lines: indexed in bounded
-    time (the hang guard), the 50 MB one read in part with a note."""
+    """The 50 MB file and the 5 MB single line: indexed in bounded time (the
+    hang guard), the 50 MB one read in part with a note. (The 400,000 lines
+    go through the CLI test below: the same cleaner, not twice.)"""
     from tui.core.db import Database
     from tui.core.library import Library
 
@@ -157,7 +158,7 @@ def test_scan_big_files(tmp_path):
     big.mkdir()
     m = hostile.build_hostile(big, fifo=False)
     db = Database.open(tmp_path / "home")
-    lib = Library(db, [big / n for n in ("big-50mb.txt", "big-single-line.txt", "big-400k-lines.txt")])
+    lib = Library(db, [big / n for n in ("big-50mb.txt", "big-single-line.txt")])
     run_bounded(lambda: lib.scan(jobs=1), 300)
     for e in lib.entries():
         assert e.status == "ok", (e.path, e.error)
@@ -405,7 +406,7 @@ async def test_app_walks_every_entry_of_the_hostile_folder(tmp_path, monkeypatch
         return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
 
     app = CopydeskApp(roots=[root], home=str(tmp_path / "home"))
-    async with app.run_test(size=(140, 45)) as pilot:
+    async with app.run_test(size=(110, 32)) as pilot:
         await pilot.pause()
         await run_async_bounded(app.workers.wait_for_complete(), HANG)
         await pilot.pause()
@@ -424,7 +425,6 @@ async def test_app_walks_every_entry_of_the_hostile_folder(tmp_path, monkeypatch
         seen: list[str] = []
         for _ in range(len(app.entries)):
             await pilot.press("enter")
-            await pilot.pause()
             assert app.is_running
             path = app.current_path
             assert path is not None and path == sources.highlighted_path
@@ -623,14 +623,14 @@ def test_cli_index_and_search_over_hostile_folder(hostile_dir, tmp_path):
 
 @pytest.mark.slow
 def test_cli_clean_big_files_bounded(tmp_path):
-    """`copydesk clean --format json` over the 50 MB file, the 5 MB line and
-    the 400,000 lines finishes (hang guard: 300 s) with an answer for each."""
+    """`copydesk clean --format json` over the 400,000 short lines and the
+    5 MB line finishes (hang guard: 300 s) with an answer for each."""
     (tmp_path / "h").mkdir()
     m = hostile.build_hostile(tmp_path / "h", fifo=False)
-    names = ["big-50mb.txt", "big-single-line.txt", "big-400k-lines.txt"]
+    names = ["big-400k-lines.txt", "big-single-line.txt"]
     r = _cli("clean", "--format", "json", *[str(m.root / n) for n in names], timeout=300)
     assert r.returncode == 0, r.stderr.decode()[-2000:]
     lines = [json.loads(line) for line in r.stdout.decode().splitlines()]
     assert [os.path.basename(d["path"]) for d in lines] == names
     assert all("error" not in d for d in lines)
-    assert "Fifty" in lines[0]["title"] + lines[0]["text"]
+    assert "riverbank" in lines[1]["text"]
