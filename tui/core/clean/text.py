@@ -33,11 +33,26 @@ from tui.core.clean.units import Unit
 from tui.core.model import CAPTION, HEADING, ITEM, PARAGRAPH, QUOTE, Article, Block, Removed
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_END_PUNCT = re.compile(r"[.!?…:;。！？：；][\"'”’)\]»」』）]*$|[\"”’»」』]$")
-_SENT_PUNCT = re.compile(r"[.!?…。！？][\"'”’)\]»」』）]*$")
-_CAPTION_TAIL = re.compile(
+class _AtEnd:
+    """A regex anchored at the end, tried on the last few characters only
+    (``search`` on a whole paragraph would scan every position)."""
+
+    __slots__ = ("rx", "n", "must_end")
+
+    def __init__(self, pattern: str, n: int, must_end: str = "", flags: int = 0):
+        self.rx, self.n, self.must_end = re.compile(pattern, flags), n, must_end
+
+    def search(self, s: str):
+        if self.must_end and not s.endswith(self.must_end):
+            return None
+        return self.rx.search(s[-self.n:])
+
+
+_END_PUNCT = _AtEnd(r"[.!?…:;。！？：；][\"'”’)\]»」』）]*$|[\"”’»」』]$", 16)
+_SENT_PUNCT = _AtEnd(r"[.!?…。！？][\"'”’)\]»」』）]*$", 16)
+_CAPTION_TAIL = _AtEnd(
     r"\((?:[^()]*\b(?:photo|photograph|image|picture|credit|courtesy|getty|reuters|afp|file|shutterstock)\b[^()]*)\)$",
-    re.I,
+    400, ")", re.I,
 )
 _NORM = re.compile(r"\W+")
 _URL_END = re.compile(r"\s*https?://\S+$")
@@ -119,7 +134,9 @@ def _features(u: Unit) -> None:
         u.nw += sum(len(w) // 2 for w in words if w[0] >= "\u2e80")
     if words:
         u.sw = sum(map(_IS_STOP, words)) / len(words)
-    u.ends = bool(_END_PUNCT.search(u.text)) or bool(_URL_END.search(u.text) and _END_PUNCT.search(_URL_END.sub("", u.text)))
+    u.ends = bool(_END_PUNCT.search(u.text)) or (
+        "http" in u.text and bool(_URL_END.search(u.text)) and bool(_END_PUNCT.search(_URL_END.sub("", u.text)))
+    )
     # Prose: long enough and either function-word rich or sentence-shaped.
     u.good = (u.nw >= 10 and u.sw >= 0.2 and (u.ends or u.nw >= 25)) or (u.ends and u.nw >= 15) or (
         u.nw >= 30 and len(_INNER_PUNCT.findall(u.text)) >= 2) or (
@@ -151,7 +168,8 @@ def _family(u: Unit) -> str | None:
             return "author-bio"
     if P.RELATED_LEAD.match(t):
         return "related"
-    if len(t) <= 200 and P.PAGE_NOTICE.search(t):
+    if len(t) <= 200 and ("javascript" in t.lower() or "browser" in t.lower() or "loading" in t.lower()) \
+            and P.PAGE_NOTICE.search(t):
         return "artifact"
     if len(t) <= 600:
         low = t.lower()
