@@ -104,6 +104,9 @@ def test_user_mistakes_are_one_line_errors(tmp_path, capsys):
     assert err.count("\n") == 1 and "no such file or directory" in err
     assert main(["index", str(tmp_path), "--jobs", "0", "--home", str(tmp_path / "h")]) == 2
     assert "--jobs" in capsys.readouterr().err
+    (tmp_path / "empty-folder").mkdir()
+    assert main(["index", str(tmp_path / "empty-folder"), "--home", str(tmp_path / "h")]) == 2
+    assert "no readable articles" in capsys.readouterr().err
 
 
 def test_in_process_summary_counts_missing(tmp_path, capsys):

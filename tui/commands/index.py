@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from pathlib import Path
 from typing import TextIO
 
 from tui.cli import UsageError
@@ -88,24 +87,12 @@ def _printable(s: str) -> str:
     return strip_controls(s).replace("\n", " ").replace("\t", " ")
 
 
-def _roots(paths: list[str]) -> list[Path]:
-    from tui.core.library import bundled_data_dir
-
-    if not paths:
-        return [bundled_data_dir()]
-    roots = []
-    for p in paths:
-        path = Path(p).expanduser()
-        if not path.exists():
-            raise UsageError(f"{p}: no such file or directory")
-        roots.append(path)
-    return roots
-
-
 def run(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    roots = _roots(args.paths)
+    from tui.commands.read import resolve_roots  # the reader's checks of PATH arguments
+
+    roots = resolve_roots(args.paths)
     from tui.core.db import Database, DatabaseError
     from tui.core.library import Library
 
