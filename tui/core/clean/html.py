@@ -73,6 +73,8 @@ def _junk_attr(a: str) -> bool:
 _SMALL_TAGS = frozenset("a span i b em strong small li p img figure figcaption time button label h1 h2 h3 h4 h5 h6".split())
 _KEEP_TAGS = frozenset(("html", "body", "main", "article"))
 
+_SKIP = frozenset(DROP_TAGS) | {"-comment", "_comment"}
+_NO_TEXT_PARENTS = frozenset(("script", "style", "noscript", "template", "textarea", "select", "option", "button"))
 _BLOCK = frozenset(
     "p div section article main header h1 h2 h3 h4 h5 h6 ul ol li blockquote pre table thead tbody "
     "tfoot tr dl dt dd figure figcaption hr br address center details summary".split()
@@ -92,7 +94,8 @@ def html_to_markdown(html: str) -> tuple[str, dict]:
     body = tree.body
     if body is None:
         return "", meta
-    tree.strip_tags(DROP_TAGS)
+    # DROP_TAGS are not removed up front (a full-tree pass): the main pick
+    # ignores their text and the converter does not enter them.
     # Pick the main content first (cheap), then prune inside it only.
     main = _pick_main(body)
     limit = 0.35 * len(main.text(deep=True))
@@ -144,9 +147,10 @@ def _pick_main(body):
     # bare <div>s and <span>s take the walk over every text node instead.
     runs = [(p, p.text(deep=True)) for p in body.css("p")]
     p_chars = sum(len(t) for _, t in runs)
-    if p_chars < 800 or p_chars < 0.3 * len(body.text(deep=True)):
+    if p_chars < 800:
         runs = [(t.parent, t.text_content) for t in body.traverse(include_text=True)
-                if t.tag == "-text" and t.text_content and len(t.text_content) >= 40]
+                if t.tag == "-text" and t.text_content and len(t.text_content) >= 40
+                and t.parent is not None and t.parent.tag not in _NO_TEXT_PARENTS]
     for parent, s in runs:
         if s is None or len(s) < 40:
             continue
@@ -256,7 +260,7 @@ def _convert(root) -> str:
             if buf:
                 buf.append(" | ")
             descend = node.child is not None
-        elif tag not in ("-comment", "_comment"):
+        elif tag not in _SKIP:
             descend = node.child is not None
         if descend:
             stack_exit.append(node)
