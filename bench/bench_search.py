@@ -9,9 +9,10 @@
 2. Builds the search index. ``--source db`` (default): the library is indexed
    into a copydesk database with the real cleaner (cached, incremental), and
    the index is built from its ``paragraphs`` table, with paragraph texts
-   read back from SQLite on demand, as the app does. ``--source files``:
-   files split on blank lines, texts in memory (no cleaner).
-   Prints build time and the index's memory.
+   read back from SQLite on demand, as the app does; it is saved in the home
+   and loaded back (memory-mapped), as later sessions do; the queries run on
+   the loaded index. ``--source files``: files split on blank lines, texts in
+   memory (no cleaner). Prints build (and load) time and memory.
 3. Runs a fixed set of realistic queries (1-4 words, some with typos) as
    title searches and as passage searches, ``--reps`` times each, and prints
    the median time per query, then p50/p95 over the queries, with the
@@ -64,6 +65,12 @@ def percentile(xs: list[float], p: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
+def peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def rss_mb() -> float:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
@@ -89,7 +96,6 @@ def ensure_library(cache: Path, n: int, seed: int) -> Path:
 def build_from_db(cache: Path, lib: Path, n: int, seed: int):
     from tui.core.db import Database
     from tui.core.library import Library
-    from tui.core.search import SearchIndex, docs_from_db
 
     home = cache / f"home-{n}-s{seed}"
     db = Database.open(home)
@@ -98,12 +104,23 @@ def build_from_db(cache: Path, lib: Path, n: int, seed: int):
     print(f"library scan: {rep.indexed} cleaned, {rep.unchanged} unchanged, "
           f"{len(rep.failed)} failed, in {time.perf_counter() - t0:.1f} s")
     entries = [e.path for e in Library(db, [lib]).entries() if e.ok]
+    from tui.core.search import INDEX_DIR, library_index
+
+    shutil.rmtree(home / INDEX_DIR, ignore_errors=True)
     rss0 = rss_mb()
     t0 = time.perf_counter()
-    docs = docs_from_db(db, entries)
-    ix = SearchIndex.build(docs, db_path=str(db.path))
+    built = library_index(str(db.path), entries)  # builds and saves
     dt = time.perf_counter() - t0
-    return ix, dt, rss_mb() - rss0
+    grew = rss_mb() - rss0
+    peak = peak_mb()
+    del built
+    t0 = time.perf_counter()
+    ix = library_index(str(db.path), entries)  # loads the saved index (memory-mapped)
+    load_s = time.perf_counter() - t0
+    print(f"saved index: loaded in {load_s * 1000:.0f} ms "
+          f"({sum(f.stat().st_size for f in (home / INDEX_DIR).iterdir()) / 1e6:.0f} MB on disk); "
+          f"queries below use the loaded index")
+    return ix, dt, grew, peak
 
 
 def build_from_files(lib: Path):
@@ -111,13 +128,13 @@ def build_from_files(lib: Path):
 
     rss0 = rss_mb()
     t0 = time.perf_counter()
-    docs = []
+    docs: list = []
     for p in sorted(lib.rglob("*.txt")):
         paras = [" ".join(x.split()) for x in p.read_text(encoding="utf-8").split("\n\n") if x.strip()]
         docs.append(Doc(str(p), paras[0], paragraphs=paras[1:]))
     ix = SearchIndex.build(docs)
     dt = time.perf_counter() - t0
-    return ix, dt, rss_mb() - rss0
+    return ix, dt, rss_mb() - rss0, peak_mb()
 
 
 def time_query(fn, reps: int) -> tuple[float, object]:
@@ -156,13 +173,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     lib = ensure_library(a.cache, a.articles, a.seed)
     if a.source == "db":
-        ix, build_s, mem_mb = build_from_db(a.cache, lib, a.articles, a.seed)
+        ix, build_s, mem_mb, build_peak = build_from_db(a.cache, lib, a.articles, a.seed)
     else:
-        ix, build_s, mem_mb = build_from_files(lib)
+        ix, build_s, mem_mb, build_peak = build_from_files(lib)
     n_units = ix.body.n_units
     print(f"index: {len(ix)} articles, {n_units} paragraphs, {len(ix.body.terms)} body terms; "
           f"built in {build_s:.1f} s; index arrays ~{ix.nbytes() / 1e6:.0f} MB, "
-          f"RSS growth {mem_mb:.0f} MB (source={a.source})")
+          f"RSS growth {mem_mb:.0f} MB, process peak RSS {build_peak:.0f} MB (source={a.source})")
+    import os as _os
+
+    print(f"load average at start: {', '.join(f'{x:.1f}' for x in _os.getloadavg())}")
 
     fzf = shutil.which("fzf")
     tmp = Path(tempfile.mkdtemp(prefix="cdbench-"))
@@ -212,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         s_times.append(ms)
     print(f"same_passage: p50 {percentile(s_times, 50):.1f} ms, p95 {percentile(s_times, 95):.1f} ms")
 
-    print("\nSUMMARY (per-query medians)")
+    print(f"\nload average at end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print("SUMMARY (per-query medians)")
     for name, ours, theirs in rows:
         print(f"{name:9} copydesk p50 {percentile(ours, 50):7.2f} ms  p95 {percentile(ours, 95):7.2f} ms"
               f"   | fzf p50 {percentile(theirs, 50):8.1f} ms  p95 {percentile(theirs, 95):8.1f} ms")

@@ -26,20 +26,6 @@ from tui.cli import UsageError
 DIRECT_LIMIT = 300
 
 
-def _roots(paths: list[str]) -> list[Path]:
-    from tui.core.library import bundled_data_dir
-
-    if not paths:
-        return [bundled_data_dir()]
-    roots = []
-    for p in paths:
-        path = Path(p).expanduser()
-        if not path.exists():
-            raise UsageError(f"{p}: no such file or directory")
-        roots.append(path)
-    return roots
-
-
 def _printable(s: str | None) -> str:
     from tui.core.textio import strip_controls
 
@@ -97,7 +83,9 @@ def run(args) -> int:
 
     if not query_words(query):
         raise UsageError(f"nothing to search for in {query!r} (no words or numbers)")
-    ix = build_index(_roots(args.paths), args.home)
+    from tui.commands.read import resolve_roots  # the reader's checks of PATH arguments
+
+    ix = build_index(resolve_roots(args.paths), args.home)
     out = sys.stdout
     if args.passages:
         hits = ix.search_passages(query, limit=args.limit, prefix_last=False)
