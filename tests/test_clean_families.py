@@ -48,3 +48,18 @@ def test_prose_in_other_scripts_is_kept():
           "Поделиться\nКомментарии (3)\nИван: наконец-то, давно пора было это сделать, спасибо.")
     art = clean(ru)
     assert [b.text[:9] for b in art.blocks] == ["Городской", "По словам", "Жители ок"]
+
+
+def test_hard_wrapped_text_is_rejoined_with_its_line_range():
+    import textwrap
+
+    text = (FIX / "comments.txt").read_text(encoding="utf-8")
+    paras = [p for p in text.split("\n\n") if p.strip()]
+    wrapped = "\n\n".join(textwrap.fill(p, 66) for p in paras) + "\n"
+    art = clean(wrapped)
+    body = [b for b in art.blocks]
+    assert body[0].text.startswith("The Harbour Town public library reopened")
+    assert body[0].end_line - body[0].start_line >= 3
+    lines = wrapped.split("\n")
+    assert " ".join(lines[body[0].start_line: body[0].end_line]) == body[0].text
+    assert "About time too" not in art.text()
