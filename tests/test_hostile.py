@@ -634,3 +634,36 @@ def test_cli_clean_big_files_bounded(tmp_path):
     assert [os.path.basename(d["path"]) for d in lines] == names
     assert all("error" not in d for d in lines)
     assert "riverbank" in lines[1]["text"]
+
+
+def test_traversal_deep_and_wide_folders(tmp_path):
+    """600 nested folders, walked with the recursion limit lowered to 200
+    (a recursive walk would fail), and a folder of 3,000 entries, most not
+    articles."""
+    import sys as _sys
+
+    from tui.core.library import iter_article_files
+
+    d = tmp_path / "deep"
+    d.mkdir()
+    p = d
+    for i in range(600):
+        p = p / "d"
+        try:
+            p.mkdir()
+        except OSError:  # path too long for this file system: deep enough
+            p = p.parent
+            break
+    (p / "bottom.txt").write_text("x")
+    wide = tmp_path / "wide"
+    wide.mkdir()
+    for i in range(3000):
+        (wide / (f"f{i}.txt" if i % 100 == 0 else f"f{i}.bin")).write_text("x")
+    limit = _sys.getrecursionlimit()
+    _sys.setrecursionlimit(200)
+    try:
+        found = run_bounded(lambda: list(iter_article_files([d, wide])), 60)
+    finally:
+        _sys.setrecursionlimit(limit)
+    names = [f.name for f in found]
+    assert names.count("bottom.txt") == 1 and len(names) == 31
