@@ -512,3 +512,36 @@ async def test_app_marking_under_faults(tmp_path, monkeypatch, fault):
     db = Database.open(home)
     assert snapshot(db) == before
     db.close()
+
+
+def test_read_only_home_wal_without_shm_opens_immutable(shared_home):
+    """A WAL database whose -shm file is missing, in a folder that cannot be
+    written (e.g. copied from a running copydesk): SQLite cannot read it
+    normally; it opens immutable: the main file's marks are shown, the ones
+    only in the -wal file are not shown but not lost either."""
+    import shutil
+
+    src = Path(tempfile.mkdtemp(prefix="copydesk-src-", dir="/tmp"))
+    try:
+        db = Database.open(src)
+        for i in range(3):
+            add(db, i)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        add(db, 10, "only in the wal")
+        shutil.copy(src / DB_NAME, shared_home / DB_NAME)
+        shutil.copy(src / (DB_NAME + "-wal"), shared_home / (DB_NAME + "-wal"))
+        db.close()
+    finally:
+        shutil.rmtree(src, ignore_errors=True)
+    _make_read_only(shared_home)
+    wal = (shared_home / (DB_NAME + "-wal")).read_bytes()
+
+    def child():
+        ro = Database.open(shared_home)
+        return ro.read_only, [m[2] for m in snapshot(ro)]
+
+    read_only, notes = _as_nobody(child)
+    assert read_only is True
+    assert sorted(notes) == ["note-0", "note-1", "note-2"]
+    assert (shared_home / (DB_NAME + "-wal")).read_bytes() == wal  # the WAL is kept as it was
+    assert not (shared_home / (DB_NAME + "-shm")).exists()

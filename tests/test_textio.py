@@ -416,3 +416,21 @@ def test_fuzz_capped_read(tmp_path_factory, data, cap):
         assert e.reason in ("empty", "binary")
     else:
         assert text.strip() and no_controls(text)
+
+
+def test_sparse_huge_files(tmp_path):
+    """A 20 GB sparse file (all zeros) is binary, found from its first 8 MB;
+    one that starts with text is read in part with a note."""
+    zeros = tmp_path / "zeros.txt"
+    with open(zeros, "wb") as f:
+        f.truncate(20 * 1024**3)
+    with pytest.raises(ArticleError) as ei:
+        read_article_text(zeros)
+    assert ei.value.reason == "binary"
+    texty = tmp_path / "texty.txt"
+    with open(texty, "wb") as f:
+        f.write(("A line of text in a huge file.\n" * 400_000).encode())
+        f.truncate(20 * 1024**3)
+    text, notes = read_article_text(texty)
+    assert text.startswith("A line of text") and "\x00" not in text
+    assert notes and "8 MB of 20 GB" in notes[0]

@@ -361,6 +361,9 @@ def _reason(e: OSError, default: str) -> str:
 
 
 def format_size(n: int) -> str:
+    if n >= 1024**3:
+        v = n / 1024**3
+        return f"{v:.0f} GB" if v >= 10 or v == int(v) else f"{v:.1f} GB"
     if n >= 1024 * 1024:
         v = n / (1024 * 1024)
         return f"{v:.0f} MB" if v >= 10 or v == int(v) else f"{v:.1f} MB"
