@@ -63,3 +63,28 @@ def test_hard_wrapped_text_is_rejoined_with_its_line_range():
     lines = wrapped.split("\n")
     assert " ".join(lines[body[0].start_line: body[0].end_line]) == body[0].text
     assert "About time too" not in art.text()
+
+
+def test_related_teasers_outweighing_a_short_article_are_not_the_article():
+    teasers = [
+        ("Council approves budget for new swimming pool after long debate",
+         "The council voted on Tuesday to approve the budget for the new swimming pool, ending a debate that had lasted for more than two years and divided the town."),
+        ("Fishing fleet faces another difficult winter as quotas are cut",
+         "Skippers say the new quotas, which were announced by the ministry last week, will make it hard for the smaller boats to survive until the spring."),
+        ("Harbour festival returns with record crowds and a new stage",
+         "Organisers said more than ten thousand people visited the festival over the weekend, the largest number since it was first held twenty years ago."),
+    ]
+    lines = ["Home", "News", "Ferry timetable changes from Monday", "By Jane Roe",
+             "The ferry company said on Friday that the first morning crossing will leave half an hour later from Monday, because of repairs to the pier.",
+             "Passengers who hold season tickets will be offered a refund for the week, the company said in a statement.",
+             "Related stories"]
+    for h, p in teasers:
+        lines += [h, p]
+    lines.append("Privacy policy")
+    art = clean("\n".join(lines))
+    assert art.title == "Ferry timetable changes from Monday"
+    assert art.author == "Jane Roe"
+    assert [b.text[:20] for b in art.blocks] == ["The ferry company sa", "Passengers who hold "]
+    reasons = {r.text: r.reason for r in art.removed}
+    assert reasons["Related stories"] == "related"
+    assert reasons[teasers[0][1]] == "related"

@@ -191,6 +191,11 @@ def _boundary(u: Unit) -> bool:
     return u.fam in ("related", "author-bio") or bool(P.FOOTER_START.search(u.text))
 
 
+def _bare_header(u: Unit) -> bool:
+    """"Related stories", "More from X": a list header, not an inline link."""
+    return u.nw <= 5 and ": " not in u.text
+
+
 def _score(u: Unit) -> float:
     if _boundary(u):
         return -40.0 if u.fam == "related" else -1000.0
@@ -301,7 +306,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
 
     # -- 2. headline, standfirst, metadata near the headline -------------
     scores = [_score(u) for u in units]
-    lo, hi, _ = _max_segment(scores)
+    lo, hi, _ = _main_run(units, scores)
     title_i = None
     repeat_i = None
     if markdown:
@@ -396,7 +401,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
 
     # -- 4. the main run of prose -----------------------------------------
     scores = [_score(u) for u in units]
-    lo, hi, best = _max_segment(scores)
+    lo, hi, best = _main_run(units, scores)
     if hi >= lo:
         lo, hi = _extend(scores, lo, hi, best)
         # A marked-up heading ("## Part one") that leads into the run belongs to it.
@@ -478,6 +483,31 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
         if first is not None:
             art.title = short_title(first.text)
     return art
+
+
+def _main_run(units: list[Unit], scores: list[float]) -> tuple[int, int, float]:
+    """The maximum-sum run of prose; but a "Related" list header followed by
+    teasers (headline, summary, headline, summary...) ends the article even
+    when the teasers outweigh it."""
+    lo, hi, best = _max_segment(scores)
+    if hi < lo:
+        return lo, hi, best
+    for b in range(hi + 1):
+        u = units[b]
+        if not (u.fam == "related" and _bare_header(u) and u.nw <= 12):
+            continue
+        pairs = goods = 0
+        for k in range(b + 1, hi + 1):
+            v = units[k]
+            if v.good:
+                goods += 1
+                if k > b + 1 and _headline_like(units[k - 1]) and not units[k - 1].good:
+                    pairs += 1
+        if pairs >= 2 and pairs >= 0.5 * goods:
+            plo, phi, pbest = _max_segment(scores[:b])
+            if phi >= plo and (b > lo or pbest >= 0.25 * best):
+                return plo, phi, pbest
+    return lo, hi, best
 
 
 def _extend(scores: list[float], lo: int, hi: int, best: float) -> tuple[int, int]:
