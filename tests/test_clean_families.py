@@ -88,3 +88,19 @@ def test_related_teasers_outweighing_a_short_article_are_not_the_article():
     reasons = {r.text: r.reason for r in art.removed}
     assert reasons["Related stories"] == "related"
     assert reasons[teasers[0][1]] == "related"
+
+
+def test_comment_thread_without_a_header_is_removed():
+    body = [
+        "The ferry company said on Friday that the first morning crossing will leave half an hour later from Monday, because of repairs to the pier that were delayed by the storms.",
+        "Passengers who hold season tickets will be offered a refund for the week, the company said in a statement, and the last crossing of the day will not change.",
+        "The harbour master said the repairs should be finished before the summer, when the number of passengers usually doubles and extra crossings are added.",
+    ]
+    thread = [
+        "MarkT", "3 hours ago", "This is ridiculous, they have known about the pier for years and did nothing until it was almost too late to fix it properly.", "Reply",
+        "Sandra B.", "2 hours ago", "I agree with Mark, but at least they are refunding season tickets this time, which is more than they did the last time.", "Reply",
+        "harbourwatcher", "1 hour ago", "Does anyone know if the Sunday crossings are affected as well, or only the weekday ones? The statement does not say.", "Reply",
+    ]
+    art = clean("\n".join(["Ferry Changes", "By Jane Roe", *body, *thread]))
+    assert [b.text for b in art.blocks] == body
+    assert {r.reason for r in art.removed if r.text in thread} == {"comments"}

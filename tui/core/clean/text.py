@@ -280,6 +280,20 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                 continue
         tail_at = i
         break
+    if tail_at is None:
+        # No header, but the rhythm of a comment thread: names, "3 hours ago",
+        # "Reply", again and again after the article's prose.
+        marks = [i for i, u in enumerate(units) if u.fam == "comments"]
+        for k, i in enumerate(marks):
+            if good_words_before[i] < 60 or good_words_before[i] < 0.15 * total_good:
+                continue
+            if sum(1 for j in marks[k: k + 6] if j - i <= 12) >= 3:
+                prev = units[i - 1] if i > 0 else None
+                if prev is not None and 1 <= prev.nw <= 4 and not prev.ends and not prev.good:
+                    i -= 1  # the commenter's name
+                tail_at = i
+                units[i].fam = "comments"
+                break
     if tail_at is not None:
         fam = units[tail_at].fam or "comments"
         # Widget furniture just above the header belongs to it ("Subscribe").
