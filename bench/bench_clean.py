@@ -42,6 +42,9 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("folder", nargs="?", default=str(ROOT.parent / "shared" / "eval" / "extraction-dev" / "html"))
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--cli", type=int, default=0, metavar="COPIES",
+                    help="also time the batch command `copydesk clean --format json` (its process pool, "
+                         "start-up included) over COPIES copies of the pages")
     args = ap.parse_args()
     docs = load(Path(args.folder))
     if not docs:
@@ -76,6 +79,22 @@ def main() -> int:
     if texts:
         rt = statistics.median(rate(lambda d: clean(d).text(), texts) for _ in range(args.rounds))
         print(f"copydesk clean (plain text of the same pages): {rt:8.1f} pages/s")
+    if args.cli:
+        import subprocess
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            n = 0
+            for c in range(args.cli):
+                for i, d in enumerate(docs):
+                    Path(tmp, f"{c:03d}_{i:03d}.html").write_text(d, encoding="utf-8")
+                    n += 1
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "tui", "clean", "--format", "json", tmp],
+                           cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
+            cli = n / (time.perf_counter() - t)
+        print(f"`copydesk clean --format json` on {n} files (pool of {__import__('os').cpu_count()}, "
+              f"start-up included): {cli:8.1f} pages/s = {cli / mt:.1f}x trafilatura in one process")
     return 0
 
 
