@@ -127,7 +127,7 @@ def build_hostile(root: str | os.PathLike[str], *, big: bool = True, fifo: bool 
         ok("שלום", "مرحبا", "e\u0301"))
     put("enc/emoji-wide.txt",
         article_text("Emoji and wide", "👩‍👩‍👧‍👦 🇫🇷 表意文字 테스트 ｆｕｌｌｗｉｄｔｈ"),
-        ok("表意文字", "🇫🇷", "ｆｕｌｌｗｉｄｔｈ"))
+        ok("表意文字", "👩‍👩‍👧‍👦", "🇫🇷", "ｆｕｌｌｗｉｄｔｈ"))
     put("enc/unicode-separators.txt", article_text("Line\u2028separators", "a\u2029b"), ok("separators"))
 
     # -- not articles ----------------------------------------------------------
@@ -221,3 +221,75 @@ def build_hostile(root: str | os.PathLike[str], *, big: bool = True, fifo: bool 
         os.mkfifo(root / "fifo.txt")
         f["fifo.txt"] = Expect("skip", reason="not a regular file")
     return m
+
+
+# -- helpers shared by the hostile-input and fault tests ----------------------------------------
+
+def call_bounded(fn, timeout: float) -> dict:
+    """Run *fn* in a daemon thread; ``{"value": ...}`` or ``{"error": exc}``.
+    Fails (AssertionError) when it has not returned after *timeout* seconds:
+    a hang guard, not a benchmark."""
+    import threading
+
+    result: dict = {}
+
+    def run():
+        try:
+            result["value"] = fn()
+        except BaseException as e:  # noqa: BLE001
+            result["error"] = e
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(timeout)
+    assert not t.is_alive(), f"did not return within {timeout} s"
+    return result
+
+
+def peak_memory(fn):
+    """``(fn(), peak bytes allocated by Python while it ran)`` (tracemalloc)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        value = fn()
+        return value, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def as_nobody(fn):
+    """Run *fn* with an ordinary user's permissions: when we are root (for
+    whom chmod stops nothing), in a forked child that drops to uid/gid 65534
+    first; otherwise in-process. Returns fn's (picklable) result, or
+    ``("raised", type name, message)``. Modules fn needs must be imported
+    before (the child may not be able to read them)."""
+    import pickle
+
+    def call():
+        try:
+            return fn()
+        except Exception as e:  # noqa: BLE001
+            return ("raised", type(e).__name__, str(e))
+
+    if os.geteuid() != 0:
+        return call()
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            os.close(r)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            data = pickle.dumps(call())
+        except BaseException as e:  # noqa: BLE001
+            data = pickle.dumps(("raised", type(e).__name__, str(e)))
+        with os.fdopen(w, "wb") as f:
+            f.write(data)
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as f:
+        data = f.read()
+    os.waitpid(pid, 0)
+    return pickle.loads(data)

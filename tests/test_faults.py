@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sqlite3
 import subprocess
 import sys
@@ -29,6 +28,9 @@ import time
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import hostile  # noqa: E402
 
 from tui.core import db as db_mod
 from tui.core.db import (DB_NAME, Database, DatabaseCorrupt, DatabaseError, DatabaseFull,
@@ -63,37 +65,7 @@ def file_digest(home: Path) -> str:
 # -- read-only home -----------------------------------------------------------------------
 
 def _as_nobody(fn):
-    """Run *fn* with the permissions of an ordinary user: in a forked child
-    that drops to uid/gid 65534 when we are root, else in-process. Returns
-    fn's result, or ``("raised", type name, message)``."""
-    def call():
-        try:
-            return fn()
-        except Exception as e:  # noqa: BLE001
-            return ("raised", type(e).__name__, str(e))
-
-    if os.geteuid() != 0:
-        return call()
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        try:
-            os.close(r)
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
-            out = call()
-            data = pickle.dumps(out)
-        except BaseException as e:  # noqa: BLE001
-            data = pickle.dumps(("raised", type(e).__name__, str(e)))
-        with os.fdopen(w, "wb") as f:
-            f.write(data)
-        os._exit(0)
-    os.close(w)
-    with os.fdopen(r, "rb") as f:
-        data = f.read()
-    os.waitpid(pid, 0)
-    return pickle.loads(data)
+    return hostile.as_nobody(fn)
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
-import tracemalloc
 import unicodedata
 from pathlib import Path
 
@@ -180,19 +178,7 @@ def test_text_starting_like_a_format_name_is_text():
 
 
 def _call_with_timeout(fn, timeout=5.0):
-    result: dict = {}
-
-    def run():
-        try:
-            result["value"] = fn()
-        except BaseException as e:  # noqa: BLE001
-            result["error"] = e
-
-    t = threading.Thread(target=run, daemon=True)
-    t.start()
-    t.join(timeout)
-    assert not t.is_alive(), "call blocked"
-    return result
+    return hostile.call_bounded(fn, timeout)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
@@ -274,12 +260,7 @@ def test_capped_read_counts_bytes(tmp_path, monkeypatch):
     read = []
     real_read = os.read
     monkeypatch.setattr(textio.os, "read", lambda fd, n: read.append(n) or real_read(fd, n))
-    tracemalloc.start()
-    try:
-        text, notes = read_article_text(p)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    (text, notes), peak = hostile.peak_memory(lambda: read_article_text(p))
     assert sum(read) <= MAX_BYTES + 1
     assert len(text) <= MAX_BYTES
     assert text.endswith("lazy dog.\n")  # cut at a line end, not mid-line
@@ -295,12 +276,7 @@ def test_long_line_and_many_lines(tmp_path, shape):
         p.write_text("word " * (5 * 1024 * 1024 // 5))
     else:
         p.write_text("".join(f"line {i}\n" for i in range(400_000)))
-    tracemalloc.start()
-    try:
-        text, notes = read_article_text(p)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    (text, notes), peak = hostile.peak_memory(lambda: read_article_text(p))
     assert notes == []
     assert peak < 4 * p.stat().st_size + 1024 * 1024
     if shape == "many-lines":
