@@ -32,7 +32,11 @@ def _expand(paths: list[str]) -> list[str]:
         if os.path.isdir(p):
             from tui.core.library import iter_article_files
 
-            out.extend(str(f) for f in iter_article_files([p]))
+            real = os.path.realpath(p)
+            for f in iter_article_files([p]):
+                rel = os.path.relpath(f, real)
+                # Shown as the user named the folder, not as resolved.
+                out.append(str(f) if rel.startswith("..") else os.path.join(p, rel))
         else:
             out.append(p)
     return out
