@@ -443,3 +443,23 @@ def test_saved_index_round_trip_and_invalidation(seeds_dir, tmp_path):
     assert again.search_passages("storm shadow")
     assert SearchIndex.load(folder, docs_from_db(db, paths), dbp, sig) is not None
     db.close()
+
+
+def test_same_passage_prefers_a_paraphrase_over_a_heading_fragment():
+    src = ("The ministry said on Tuesday that the new bridge over the river will open in March, "
+           "two years later than planned, after costs rose to 400 million euros.")
+    para = ("The new bridge over the river will now open in March, the ministry said Tuesday, "
+            "two years behind schedule, with costs up to 400 million euros.")
+    docs = [Doc("a.txt", "Bridge delayed", paragraphs=[src, "Unrelated text about the weather today."]),
+            Doc("b.txt", "River crossing late", paragraphs=["New Bridge Over the River Opens in March", para]),
+            Doc("c.txt", "Cooking", paragraphs=["Stir the onions until golden, then add the rice."])]
+    ix = SearchIndex.build(docs)
+    hits = ix.same_passage("a.txt", 0)
+    assert (hits[0].path, hits[0].paragraph) == ("b.txt", 1)
+    assert hits[0].score >= 60
+    heading = [h for h in hits if h.paragraph == 0 and h.path == "b.txt"]
+    assert not heading or heading[0].score < hits[0].score - 20
+    assert all(h.path != "c.txt" for h in hits)
+    # A short source inside a long paragraph is found (containment).
+    hits = ix.same_passage("b.txt", 0)
+    assert hits and (hits[0].path, hits[0].paragraph) == ("a.txt", 0)

@@ -959,7 +959,11 @@ class SearchIndex:
             dice = 2 * sh / (wa + wb_u)
             contain = sh / min(wa, wb_u) * min(1.0, len(o_ids) / 8.0, len(ids) / 8.0)
             tsr = fuzz.token_set_ratio(src_low, other.lower()) / 100
-            score = 0.4 * dice + 0.3 * contain + 0.3 * tsr
+            # Containment and token_set_ratio reward a short candidate (a
+            # heading) inside a long source: damp them for much shorter
+            # candidates. (A short source inside a long candidate is fine.)
+            ratio = min(1.0, len(o_ids) / len(ids))
+            score = 0.4 * dice + (0.3 * contain + 0.3 * tsr) * min(1.0, ratio / 0.5)
             o_nums = {t for t in o_terms if t[:1].isdigit()}
             if src_nums and o_nums:
                 score += 0.08 if src_nums & o_nums else -0.05
