@@ -55,7 +55,10 @@ def _group_name(node: DOMNode) -> str:
 
 def collect_bindings(app, screen: Screen) -> list[HelpRow]:
     """Every binding active on *screen*: app, screen, then each widget."""
-    nodes: list[DOMNode] = [app, screen, *screen.walk_children()]
+    # A widget's bindings only act while it or a descendant has focus.
+    widgets = [w for w in screen.walk_children()
+               if w.focusable or any(c.focusable for c in w.walk_children())]
+    nodes: list[DOMNode] = [app, screen, *widgets]
     rows: dict[tuple[str, str], HelpRow] = {}
     for node in nodes:
         group = _group_name(node)
