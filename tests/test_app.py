@@ -440,3 +440,26 @@ async def test_typing_in_the_search_bar_never_triggers_app_keys(home: Path, seed
         assert app.query_one("#search").value == "qj?/rm"
         assert reader.cursor == 0 and not reader.show_removed
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_a_failing_save_is_reported_once(home: Path, seeds_dir: Path, monkeypatch) -> None:
+    import tui.ui.app as app_module
+    from tui.core.db import DatabaseFull
+
+    calls = []
+
+    def full(db, state):
+        calls.append(state)
+        raise DatabaseFull("database or disk is full")
+
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        monkeypatch.setattr(app_module, "save_state", full)
+        for entry in app.entries[1:4]:
+            app.open_path(entry.path)
+            await pilot.pause()
+        assert len(calls) >= 3
+        messages = [str(n.message) for n in app._notifications]
+        assert sum("Could not save the reading position" in m for m in messages) == 1
+        assert app.is_running and app.query_one(ArticleView).article is not None

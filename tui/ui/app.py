@@ -26,7 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
-from tui.core.db import Database, DatabaseError
+from tui.core.db import Database, DatabaseError, DatabaseReadOnly
 from tui.core.library import Entry, Library, ReadingState, get_state, last_opened, save_state
 from tui.core.model import PARAGRAPH, Article, ArticleError, Block
 from tui.ui.widgets.footer import CopydeskFooter
@@ -150,6 +150,7 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
         self.current_path: str | None = None
         self._save_timer = None
         self._readonly_warned = False
+        self._save_warned = False
         self._last_list_refresh = 0.0
         self._scanning = False
         self._scan_progress: tuple[int, int] | None = None
@@ -264,11 +265,16 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
             return
         try:
             save_state(self.db, state)
-        except DatabaseError:
+        except DatabaseReadOnly:
             self._warn_readonly()
-        except Exception as e:  # sqlite3 errors: tell, do not crash the reader
-            self.notify(Content(f"Could not save the reading position: {e}"),
-                        severity="error")
+        except Exception as e:  # disk full, locked, damaged: tell once, keep reading
+            self._warn_save_failed(e)
+
+    def _warn_save_failed(self, error: Exception) -> None:
+        if not self._save_warned:
+            self._save_warned = True
+            self.notify(Content(f"Could not save the reading position: {error}"),
+                        title="Database", severity="error", timeout=10)
 
     def _save_current_state(self) -> None:
         if self._save_timer is not None:
@@ -281,8 +287,9 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
     def _warn_readonly(self) -> None:
         if not self._readonly_warned:
             self._readonly_warned = True
-            self.notify(Content(f"{self.db.path} is read-only: reading positions and "
-                                f"settings will not be saved."),
+            why = getattr(self.db, "read_only_reason", None)
+            self.notify(Content(f"{self.db.path} is read-only{f' ({why})' if why else ''}: "
+                                f"reading positions and settings will not be saved."),
                         title="Database", severity="warning", timeout=10)
 
     @on(SourceList.EntrySelected)
@@ -482,8 +489,10 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
             return
         try:
             self.db.set_setting(THEME_SETTING, self.theme)
-        except DatabaseError:
+        except DatabaseReadOnly:
             self._warn_readonly()
+        except Exception as e:  # noqa: BLE001
+            self._warn_save_failed(e)
 
     async def action_quit(self) -> None:
         self._save_current_state()
