@@ -16,9 +16,10 @@ a query word finds the vocabulary terms equal to it, starting with it (as
 you type) or within 1-2 edits (OSA distance, verified with rapidfuzz on the
 few candidates the bigram count lets through).
 
-:class:`SearchIndex` holds two term indexes over a library: one over titles
-(plus outlet and author, weighted lower) with one unit per article, one over
-body blocks with one unit per block. Scores are idf-weighted sums of the best
+:class:`SearchIndex` holds three term indexes over a library: titles, and
+outlet + author (weighted lower), with one unit per article; and body blocks,
+one unit per block (stopwords left out), whose texts stay in the database
+(:class:`SqliteStore`) or, for small libraries, in memory. Scores are idf-weighted sums of the best
 match for each query word; a unit must match every content word of a one- or
 two-word query and all but one of a longer one, which keeps results precise
 (fzf matches most of a library for any short query). Passage candidates are
@@ -28,10 +29,16 @@ re-ranked on their text by how close together the matched words are.
 the same thing as a given block: candidates share rare terms (numbers
 included), and are scored by idf-weighted overlap (Dice and containment) and
 rapidfuzz's ``token_set_ratio``.
+
+Big libraries: :func:`library_index` saves the built index in the copydesk
+home (``search-index/``, ``.npy`` arrays, replaced atomically, keyed by
+:func:`library_signature`) and later loads it memory-mapped in a fraction of
+a second; a stale or damaged saved index is ignored and rebuilt.
 """
 
 from __future__ import annotations
 
+import bisect
 import copy
 import json
 import math
@@ -144,7 +151,7 @@ class Match:
 class TermIndex:
     """Terms -> units (CSR postings) with a typo-tolerant vocabulary."""
 
-    def __init__(self, unit_terms: Sequence[Sequence[int]] | None = None):
+    def __init__(self) -> None:
         self.terms: list[str] = []
         self.term_id: dict[str, int] = {}
         self.n_units = 0
@@ -324,8 +331,6 @@ class TermIndex:
         if word != s and (tid := self.term_id.get(word)) is not None:
             found[tid] = 1.0
         if prefix and len(word) >= min_prefix:
-            import bisect
-
             lo = bisect.bisect_left(self._sorted, word)
             hi = bisect.bisect_left(self._sorted, word + "\uffff", lo)
             if hi > lo:
