@@ -26,7 +26,10 @@ def _width(key: FooterKey) -> int:
 
 
 class CopydeskFooter(Footer):
+    _composed_width = -1
+
     def compose(self):
+        self._composed_width = self.app.size.width
         items = list(super().compose())
         if not all(isinstance(w, FooterKey) for w in items):
             yield from items  # key groups: leave the stock layout alone
@@ -50,4 +53,5 @@ class CopydeskFooter(Footer):
         yield from shown
 
     def on_resize(self) -> None:
-        self.refresh(recompose=True)
+        if self.app.size.width != self._composed_width:
+            self.refresh(recompose=True)
