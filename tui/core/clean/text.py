@@ -397,12 +397,16 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
         after_title = next((v for v in units[title_i + 1:] if v.label is None), None)
     # Text that recurs 3+ times, each time followed by its own paragraph, is
     # structure (an interview's questions), not repetition.
-    followed: dict[str, list[bool]] = {}
+    followed: dict[str, list[str | None]] = {}
     for k, u in enumerate(units):
         if u.nw >= 2 and u.label is None:
             nxt = units[k + 1] if k + 1 < n else None
-            followed.setdefault(_key(u), []).append(nxt is not None and nxt.good and nxt.fam is None)
-    structural = {key for key, f in followed.items() if len(f) >= 3 and all(f)}
+            ok = nxt is not None and nxt.good and nxt.fam is None and _key(nxt) != _key(u)
+            followed.setdefault(_key(u), []).append(_key(nxt) if ok else None)  # type: ignore[union-attr]
+    structural = {
+        key for key, f in followed.items()
+        if len(f) >= 3 and all(f) and len(set(f)) == len(f)  # each time a different answer
+    }
     for u in units:
         key = _key(u)
         if not key:
@@ -466,6 +470,18 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                 if m:
                     art.outlet = m.group(1).strip()
                     break
+
+    # A heading or two with nothing after them head nothing (a longer run of
+    # headings is content set as headings, e.g. a recipe's steps).
+    trailing = []
+    for u in reversed(units):
+        if u.label == "h":
+            trailing.append(u)
+        elif u.label in ("p", "q", "cap", "li"):
+            break
+    if len(trailing) <= 2:
+        for u in trailing:
+            u.label, u.reason = "junk", "navigation"
 
     # -- build -------------------------------------------------------------
     kinds = {"p": PARAGRAPH, "h": HEADING, "q": QUOTE, "cap": CAPTION, "li": ITEM}
