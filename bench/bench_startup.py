@@ -141,6 +141,10 @@ def main() -> None:
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLS), "LINES": str(ROWS),
            "COPYDESK_HOME": str(home)}
     env.pop("TEXTUAL", None)
+    # Measure what an installed copydesk does: with cached bytecode. (This
+    # workplace sets PYTHONDONTWRITEBYTECODE=1, which makes every start
+    # compile copydesk's sources while Textual's come precompiled by pip.)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     bare_argv = [sys.executable, str(bare)]
     cd_argv = [sys.executable, "-m", "tui", *args.library]
 
@@ -161,6 +165,8 @@ def main() -> None:
     b, c = statistics.median(bare_times), statistics.median(cd_times)
     import textual
 
+    print(f"bytecode cache: on (PYTHONDONTWRITEBYTECODE removed for the runs; it was "
+          f"{'set' if os.environ.get('PYTHONDONTWRITEBYTECODE') else 'not set'} here)")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, Textual {textual.__version__}")
     print(f"library: {', '.join(args.library) or 'bundled articles (5)'}; runs: {args.runs} each; "
