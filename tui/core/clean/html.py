@@ -31,12 +31,14 @@ _JUNK_WORDS = frozenset(
     sponsored sidebar widget widgets breadcrumb breadcrumbs popup modal outbrain taboola recommend
     recommended recommendations trending popular mostread navbar navigation nav menu masthead skip
     skiplink authorbio bio paywall toolbar pagination pager readmore newsfeed ticker hidden
-    caption credit credits byline dateline timestamp rating reactions emoji tags taglist""".split()
+    caption credit credits byline dateline timestamp rating reactions emoji tags taglist footer donate
+    donation overlay lightbox""".split()
 )
+_WHOLE_ONLY = frozenset(("hidden", "skip", "print", "overlay", "modal", "popup", "rating", "timestamp", "emoji"))
 _JUNK_PAIRS = frozenset(
     ("author bio", "about author", "sr only", "visually hidden", "screen reader", "print only",
      "read more", "more stories", "most popular", "most read", "post meta", "entry meta", "article meta",
-     "tag list", "sign up", "ad slot", "jp relatedposts")
+     "tag list", "sign up", "ad slot", "jp relatedposts", "skip link", "skip to", "print only")
 )
 _DROP_SEL = ",".join(DROP_TAGS)
 _FURNITURE_SEL = ",".join(FURNITURE_TAGS)
@@ -57,17 +59,19 @@ _MAIN_PAIRS = frozenset(
 
 def _junk_attr(a: str) -> bool:
     """Junk words in a class/id string, unless it also names the article body."""
-    words = _SPLIT.split(a.lower())
+    low = a.lower()
+    words = _SPLIT.split(low)
     prev = ""
     junk = False
     for w in words:
         pair = prev + " " + w
         if w in _MAIN_WORDS or pair in _MAIN_PAIRS:
             return False
-        if w in _JUNK_WORDS or pair in _JUNK_PAIRS:
+        if (w in _JUNK_WORDS and w not in _WHOLE_ONLY) or pair in _JUNK_PAIRS:
             junk = True
         prev = w
-    return junk
+    # "hidden", "print"...: only as a whole class ("hidden-xs" is responsive layout).
+    return junk or any(t in _WHOLE_ONLY for t in low.split())
 
 
 _SMALL_TAGS = frozenset("a span i b em strong small li p img figure figcaption time button label h1 h2 h3 h4 h5 h6".split())
