@@ -463,3 +463,35 @@ def test_same_passage_prefers_a_paraphrase_over_a_heading_fragment():
     # A short source inside a long paragraph is found (containment).
     hits = ix.same_passage("b.txt", 0)
     assert hits and (hits[0].path, hits[0].paragraph) == ("a.txt", 0)
+
+
+# -- same story ---------------------------------------------------------------------------------------
+
+COOKING = Doc("cooking.txt", "Chef Maria Rossi Opens a Trattoria in Naples", outlet="Food Weekly",
+              paragraphs=["Chef Maria Rossi opened her new trattoria in Naples on Friday, serving "
+                          "recipes from her grandmother in Calabria.",
+                          "The menu at Trattoria Rossi changes with the season; in October it "
+                          "features porcini from the hills above Salerno, 250 grams a plate.",
+                          "Rossi trained in Milan and Lyon before returning to Naples in 2019."])
+
+
+@pytest.fixture(scope="module")
+def ix_story(seeds):
+    from tui.core.search import doc_from_article
+
+    return SearchIndex.build([doc_from_article(p, a) for p, a in seeds] + [COOKING])
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3])
+def test_same_story_finds_the_other_seeds(ix_story, n):
+    # The five seeds cover one story (Biden, Ukraine, ATACMS strikes in Russia).
+    hits = ix_story.same_story(seed_path(n))
+    paths = [h.path for h in hits]
+    assert seed_path(n) not in paths and "cooking.txt" not in paths
+    assert len(set(paths) & {seed_path(i) for i in range(5)}) >= 3
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_same_story_of_an_unrelated_article_is_empty(ix_story):
+    assert ix_story.same_story("cooking.txt") == []
+    assert ix_story.same_story("missing.txt") == []

@@ -263,3 +263,26 @@ async def test_index_is_built_on_focus_and_refreshed_after_rescan(home: Path, se
         await settle(app, pilot)
         res = app.query_one(SearchResults)
         assert res.selected_hit.path.endswith("new.txt")
+
+
+async def test_same_story_tab_lists_articles_and_opens_one(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.open_path(seed(seeds_dir, 1), focus=True)
+        await pilot.pause()
+        await pilot.press("s")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, SamePassageScreen) and screen.mode == "passage"
+        await pilot.press("tab")
+        await pilot.pause()
+        assert screen.mode == "story"
+        assert "Same story in other sources" in results_text(app)
+        others = {h.path for h in screen.stories}
+        assert seed(seeds_dir, 1) not in others and len(others) >= 3
+        target = screen.stories[0].path
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, SamePassageScreen)
+        assert app.current_path == target

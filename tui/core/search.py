@@ -538,6 +538,18 @@ class PassageHit:
         return make_snippet(self.passage, self.spans, width)
 
 
+@dataclass(frozen=True, slots=True)
+class StoryHit:
+    """Another article on the same story."""
+
+    path: str
+    title: str
+    outlet: str | None
+    score: float
+    #: How many of the article's telling terms it shares.
+    shared: int
+
+
 def make_snippet(text: str, spans: Sequence[tuple[int, int]], width: int = 160
                  ) -> tuple[str, tuple[tuple[int, int], ...]]:
     if len(text) <= width:
@@ -982,6 +994,57 @@ class SearchIndex:
         return out[:limit]
 
 
+    # -- same story --------------------------------------------------------------------
+
+    def same_story(self, path: str, limit: int = 20, *, min_score: float = 25.0,
+                   top_terms: int = 40) -> list[StoryHit]:
+        """Other articles covering the same story as *path*, best first,
+        scored 0-100: how much of the article's *story profile* they share.
+
+        The profile is the article's names and numbers (words capitalised
+        mid-sentence, numbers of two or more digits, title words), weighted
+        by how often the article uses them and by their rarity across
+        articles, with a floor so that in a library of one story (where
+        every article names Biden and Ukraine) those names still count."""
+        di = self.path_doc.get(str(path))
+        if di is None or not self.passages_ready:
+            return []
+        body = self.body
+        lo, hi = int(self.doc_first[di]), int(self.doc_first[di + 1])
+        tf: dict[int, float] = {}
+        texts = self.store.texts(list(range(lo, hi)))
+        for text, boost in [(t, 1.0) for t in texts] + [(self.docs[di].title, 2.0)]:
+            for tid in _entity_terms(text, body):
+                tf[tid] = tf.get(tid, 0.0) + boost
+        if not tf:
+            return []
+        n_docs = len(self.docs)
+        profile = []
+        # Preselect by block-level rarity (cheap), then weigh by article-level.
+        pre = sorted(tf, key=lambda t: -max(body.idf(t), STORY_IDF_FLOOR) * (1 + math.log(tf[t])))
+        for tid in pre[:2 * top_terms]:
+            n = tf[tid]
+            docs_t = np.unique(self.unit_doc[body.units_of(tid)])
+            idf = math.log(1 + (n_docs - len(docs_t) + 0.5) / (len(docs_t) + 0.5))
+            profile.append((max(idf, STORY_IDF_FLOOR) * (1 + math.log(n)), docs_t))
+        profile.sort(key=lambda x: -x[0])
+        profile = profile[:top_terms]
+        total = sum(w for w, _ in profile)
+        acc = np.zeros(n_docs, np.float64)
+        shared = np.zeros(n_docs, np.int32)
+        for w, docs_t in profile:
+            acc[docs_t] += w
+            shared[docs_t] += 1
+        acc[di] = -1.0  # never the article itself
+        cand = np.flatnonzero(acc >= (min_score / 100) * total)
+        out = []
+        for i in cand[_top(acc[cand], limit)].tolist():
+            d = self.docs[i]
+            out.append(StoryHit(d.path, d.title, d.outlet, round(float(acc[i] / total) * 100, 1),
+                                int(shared[i])))
+        return out
+
+
 # -- helpers ----------------------------------------------------------------------------
 
 def _norm(ms: list[Match], idf) -> float:
@@ -1011,6 +1074,32 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
     else:
         part = np.arange(len(scores))
     return part[np.lexsort((part, -scores[part]))]
+
+
+_SENTENCE_END = frozenset(".!?\"“”‘’'(:—–-")
+#: Least weight of a profile term in :meth:`SearchIndex.same_story`.
+STORY_IDF_FLOOR = 0.7
+
+
+def _entity_terms(text: str, index: TermIndex) -> Iterator[int]:
+    """Term ids of the names and numbers in *text*: words capitalised other
+    than at a sentence start, and numbers of two or more digits."""
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if tok[0].isdigit():
+            if len(tok) < 2:
+                continue
+        elif not tok[0].isupper() or len(tok) < 3:
+            continue
+        else:
+            j = m.start() - 1
+            while j >= 0 and text[j] == " ":
+                j -= 1
+            if j < 0 or text[j] in _SENTENCE_END:
+                continue  # sentence start: not evidence of a name
+        tid = index.term_id.get(term_of(tok))
+        if tid is not None and tid not in index.stop_ids:
+            yield tid
 
 
 def _content_terms(text: str) -> list[str]:

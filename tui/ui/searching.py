@@ -60,12 +60,13 @@ class SearchIndexReady(Message):
 
 
 class SamePassageDone(Message):
-    def __init__(self, path: str, paragraph: int, source: str, hits: list) -> None:
+    def __init__(self, path: str, paragraph: int, source: str, hits: list, stories: list) -> None:
         super().__init__()
         self.path = path
         self.paragraph = paragraph
         self.source = source
         self.hits = hits
+        self.stories = stories
 
 
 def _mine(h: Highlight) -> bool:
@@ -341,20 +342,24 @@ class SearchMixin:
     @work(thread=True, exclusive=True, group="same-passage", exit_on_error=False)
     def _same_run(self, index, path: str, para: int, text: str) -> None:
         hits = index.same_passage(path, para, limit=SAME_LIMIT, text=text)
+        stories = index.same_story(path, limit=SAME_LIMIT)
         if not get_current_worker().is_cancelled:
-            self.post_message(SamePassageDone(path, para, text, hits))  # type: ignore[attr-defined]
+            self.post_message(SamePassageDone(path, para, text, hits, stories))  # type: ignore[attr-defined]
 
     def on_same_passage_done(self, message: SamePassageDone) -> None:
         if message.path != self.current_path:  # type: ignore[attr-defined]
             return
-        if not message.hits:
-            self.notify("No other source has this passage.", timeout=3)  # type: ignore[attr-defined]
+        if not message.hits and not message.stories:
+            self.notify("No other source has this passage or story.", timeout=3)  # type: ignore[attr-defined]
             return
         from tui.ui.screens.same_story import SamePassageScreen
 
         def chosen(hit) -> None:
-            if hit is not None:
-                self.open_path(hit.path, focus=True)  # type: ignore[attr-defined]
+            if hit is None:
+                return
+            self.open_path(hit.path, focus=True)  # type: ignore[attr-defined]
+            if hasattr(hit, "paragraph"):  # a passage (a story hit opens where you left it)
                 self.search_go_to_paragraph(hit.paragraph)
 
-        self.push_screen(SamePassageScreen(message.source, message.hits), chosen)  # type: ignore[attr-defined]
+        self.push_screen(SamePassageScreen(message.source, message.hits, message.stories),  # type: ignore[attr-defined]
+                         chosen)

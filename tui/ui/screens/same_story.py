@@ -1,8 +1,10 @@
 """The same passage in other sources: a list of the paragraphs of other
-articles that say what the cursor paragraph says, best first.
+articles that say what the cursor paragraph says, best first; ``Tab``
+switches to the other articles on the same story.
 
-Dismisses with the chosen :class:`~tui.core.search.PassageHit` (``Enter``)
-or None (``Esc``). All text is shown as :class:`Content`, never markup.
+Dismisses with the chosen :class:`~tui.core.search.PassageHit` or
+:class:`~tui.core.search.StoryHit` (``Enter``) or None (``Esc``). All text is
+shown as :class:`Content`, never markup.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ class SamePassageScreen(ModalScreen):
     SamePassageScreen {
         align: center middle;
     }
-    SamePassageScreen > Vertical {
+    SamePassageScreen > #same-box {
         width: 90%;
         max-width: 120;
         height: auto;
@@ -55,32 +57,50 @@ class SamePassageScreen(ModalScreen):
 
     BINDINGS = [
         Binding("escape,q,s", "cancel", "Close"),
+        Binding("tab", "toggle", "Same passage / same story", key_display="tab"),
         Binding("enter", "choose", "Jump there", show=False),
     ]
 
-    def __init__(self, source: str, hits: Sequence) -> None:
+    def __init__(self, source: str, hits: Sequence, stories: Sequence = ()) -> None:
         super().__init__()
         self.source = source
         self.hits = list(hits)
+        self.stories = list(stories)
+        #: "passage" or "story": which list is shown.
+        self.mode = "passage" if self.hits or not self.stories else "story"
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            n = len(self.hits)
-            box.border_title = Content(f"Same passage in other sources · {n} found")
-            box.border_subtitle = Content("↑↓ choose · Enter jump there · Esc close")
+        with Vertical(id="same-box"):
             src = _clean(self.source)
             if len(src) > 240:
                 src = src[:240] + "…"
             yield Static(Content("“" + src + "”"), id="same-source", markup=False)
-            ol = OptionList(*[ResultOption(h, passage_prompt(h, 300)) for h in self.hits],
-                            id="same-list")
-            yield ol
+            yield OptionList(id="same-list")
 
     def on_mount(self) -> None:
+        self._fill()
+
+    def _fill(self) -> None:
+        box = self.query_one("#same-box")
         ol = self.query_one(OptionList)
-        if self.hits:
+        ol.clear_options()
+        n, m = len(self.hits), len(self.stories)
+        if self.mode == "passage":
+            box.border_title = Content(f"Same passage in other sources · {n} found")
+            ol.add_options([ResultOption(h, passage_prompt(h, 300)) for h in self.hits])
+            other = f"Tab same story ({m})"
+        else:
+            box.border_title = Content(f"Same story in other sources · {m} found")
+            ol.add_options([ResultOption(h, story_prompt(h)) for h in self.stories])
+            other = f"Tab same passage ({n})"
+        box.border_subtitle = Content(f"↑↓ choose · Enter jump there · {other} · Esc close")
+        if ol.option_count:
             ol.highlighted = 0
         ol.focus()
+
+    def action_toggle(self) -> None:
+        self.mode = "story" if self.mode == "passage" else "passage"
+        self._fill()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -94,3 +114,13 @@ class SamePassageScreen(ModalScreen):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def story_prompt(hit) -> Content:
+    """``title — outlet`` and the share of the story's names and numbers."""
+    head = _clean(hit.title) or "Untitled"
+    if hit.outlet:
+        head += " — " + _clean(hit.outlet)
+    return Content.assemble(Content(head).stylize("bold"),
+                            Content(f"  {hit.score:.0f}% of this story's names and numbers"
+                                    f" ({hit.shared} shared)").stylize("dim"))
