@@ -159,6 +159,44 @@ def fzf_run(fzf: str, path: Path, query: str, reps: int) -> tuple[float, int]:
     return statistics.median(times), count
 
 
+def story_bench(ix, n: int, seed: int, reps: int) -> None:
+    """Same story, against the generator's ground truth (its story ids)."""
+    import random
+
+    import gen_library
+
+    by_index = {}
+    for d in ix.docs:
+        name = Path(d.path).name
+        if name[:6].isdigit():
+            by_index[int(name[:6])] = d.path
+    groups: dict[int, list[int]] = {}
+    for i in by_index:
+        s = gen_library.story_of(seed, i, n)
+        if s is not None:
+            groups.setdefault(s, []).append(i)
+    multi = sorted(g for g in groups.values() if len(g) >= 2)
+    if not multi:
+        return
+    rng = random.Random(seed)
+    sample = rng.sample(multi, min(30, len(multi)))
+    tp = fp = fn = 0
+    times = []
+    for g in sample:
+        ms, hits = time_query(lambda: ix.same_story(by_index[g[0]]), reps)
+        times.append(ms)
+        truth = {by_index[i] for i in g[1:]}
+        got = {h.path for h in hits}
+        tp += len(got & truth)
+        fp += len(got - truth)
+        fn += len(truth - got)
+    print(f"\nSAME STORY ({len(sample)} articles of generated multi-article stories; ground truth "
+          f"from gen_library.story_of)")
+    print(f"same_story: precision {tp / max(1, tp + fp):.2f}, recall {tp / max(1, tp + fn):.2f} "
+          f"({tp} found, {fp} wrong, {fn} missed); p50 {percentile(times, 50):.1f} ms, "
+          f"p95 {percentile(times, 95):.1f} ms")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=10000)
@@ -231,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         ms, res = time_query(lambda: ix.same_passage(d.path, int(ix.unit_idx[u])), a.reps)
         s_times.append(ms)
     print(f"same_passage: p50 {percentile(s_times, 50):.1f} ms, p95 {percentile(s_times, 95):.1f} ms")
+
+    story_bench(ix, a.articles, a.seed, a.reps)
 
     print(f"\nload average at end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print("SUMMARY (per-query medians)")

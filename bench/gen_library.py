@@ -242,14 +242,27 @@ def _edit(para: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
+def _cast_and_story(rng: random.Random, n_articles: int) -> tuple[list[str], int | None]:
+    """An article's own cast, and the story it belongs to (None: its own)."""
+    cast = [rng.choice(FIRST) + " " + _surname(rng) for _ in range(rng.randrange(2, 5))]
+    cast += [_surname(rng) for _ in range(2)] + [_place(rng) for _ in range(rng.randrange(1, 3))]
+    story = rng.randrange(max(1, n_articles // 5)) if rng.random() < 0.35 else None
+    return cast, story
+
+
+def story_of(seed: int, index: int, n_articles: int) -> int | None:
+    """The story article *index* belongs to (shared paragraphs and cast), or
+    None. Articles with the same story id cover the same story: ground truth
+    for same-story and same-passage benchmarks."""
+    return _cast_and_story(random.Random(f"{seed}/article/{index}"), n_articles)[1]
+
+
 def make_article(chain: Chain, seed: int, index: int, n_articles: int) -> tuple[str, str]:
     """``(slug, text)`` of article *index*."""
     rng = random.Random(f"{seed}/article/{index}")
     story_pars: list[str] = []
-    cast = [rng.choice(FIRST) + " " + _surname(rng) for _ in range(rng.randrange(2, 5))]
-    cast += [_surname(rng) for _ in range(2)] + [_place(rng) for _ in range(rng.randrange(1, 3))]
-    if rng.random() < 0.35:
-        story = rng.randrange(max(1, n_articles // 5))
+    cast, story = _cast_and_story(rng, n_articles)
+    if story is not None:
         story_pars, story_cast = _story_paragraphs(chain, seed, story)
         cast = story_cast + cast[:2]
     outlet = rng.choice(OUTLETS)
