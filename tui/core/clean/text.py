@@ -430,11 +430,16 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
 
     # Text that repeats inside a paragraph (pull quotes, captions) goes.
     body = [u for u in units if u.label in ("p", "h", "q", "cap", "li")]
-    long_norms = [_key(u) for u in body if u.nw >= 12]
+    long_keys = [_key(u) for u in body if u.nw >= 12]
+    long_text = "\n".join(long_keys)
+    exact: dict[str, int] = {}
+    for k in long_keys:
+        exact[k] = exact.get(k, 0) + 1
     for u in body:
         if 6 <= u.nw <= 30 and u.label in ("p", "q", "cap"):
             key = _key(u)
-            if any(key in other and key != other for other in long_norms):
+            # Found inside a longer, different paragraph.
+            if long_text.count(key) > exact.get(key, 0):
                 u.label, u.reason = "junk", "duplicate"
 
     # -- 5. outside the run: name every removed piece --------------------
