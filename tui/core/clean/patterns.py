@@ -202,7 +202,11 @@ PROMO = _rx(
     r"^no\s+spam\b",
     r"\bclick\s+here\s+(?:for\s+more\s+info(?:rmation)?|to\s+(?:subscribe|sign\s+up|order|buy|download|register))\b",
     r"\b\d+\s+issues\s+for\b",
-    triggers=("sign up", "subscri", "newsletter", "spam", "click here", "issues for", "inbox", "support", "fund", "member", "patron", "donate",
+    r"\bopt-?in\b.{0,60}\b(?:box|newsletter|email|subscribe)\b",
+    r"^thanks?\s+(?:you\s+)?for\s+(?:signing\s+up|subscribing)\b",
+    r"\bkeep\s+an\s+eye\s+on\s+your\s+inbox\b",
+    r"\bcan\s+send\s+me\b.{0,80}\bnewsletters?\b",
+    triggers=("sign up", "subscri", "newsletter", "spam", "click here", "issues for", "opt", "thank", "inbox", "inbox", "support", "fund", "member", "patron", "donate",
               "app", "censors", "email", "trial", "latest", "access"),
 )
 
@@ -251,6 +255,14 @@ PAGE_NOTICE = re.compile(
     r"\b(?:requires?|enable|turn\s+on|activate)\s+javascript\b|\bjavascript\s+(?:is\s+)?(?:disabled|required)\b|"
     r"\byour\s+browser\s+(?:does\s+not|doesn'?t)\s+support\b|\bupgrade\s+your\s+browser\b|"
     r"\bloading\s*(?:\.\.\.|…)\s*$",
+    re.I,
+)
+
+#: A comment section's rules, said just above the comments.
+COMMENT_POLICY = re.compile(
+    r"\b(?:please\s+be\s+(?:respectful|civil|kind)|comments?\s+(?:policy|guidelines)|community\s+"
+    r"(?:guidelines|standards|rules)|(?:keep|be)\s+(?:the\s+)?(?:comments|discussion|conversation)\s+civil|"
+    r"comments\s+are\s+(?:moderated|closed|reviewed))\b",
     re.I,
 )
 

@@ -161,13 +161,17 @@ def _family(u: Unit) -> str | None:
     t = u.text.strip(_WRAP) or u.text
     short = u.nw <= 12 and len(t) <= 120
     if short:
-        fam = P.short_family(t)
+        fam = P.short_family(t) or (P.short_family(t.rstrip(".…")) if t.endswith((".", "…")) else None)
         if fam is not None:
             return fam
         if P.BIO_HEADER.match(t):
             return "author-bio"
     if P.RELATED_LEAD.match(t):
         return "related"
+    if u.nw <= 20 and "newsletter" in t.lower():
+        return "promo"
+    if len(t) <= 300 and P.COMMENT_POLICY.search(t):
+        return "comments"
     if len(t) <= 200 and ("javascript" in t.lower() or "browser" in t.lower() or "loading" in t.lower()) \
             and P.PAGE_NOTICE.search(t):
         return "artifact"
@@ -269,7 +273,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
         if u.fam not in ("comments", "reactions"):
             continue
         t = u.text.strip(_WRAP) or u.text
-        if not (P.COMMENTS_HEADER.search(t) or P.REACTIONS_HEADER.search(t)):
+        if not (P.COMMENTS_HEADER.search(t) or P.REACTIONS_HEADER.search(t) or P.COMMENT_POLICY.search(t)):
             continue
         if good_words_before[i] < 60 or good_words_before[i] < 0.15 * total_good:
             continue
