@@ -51,9 +51,10 @@ _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 # Remaining C0 (but \t and \n), DEL, C1, and lone surrogates (which cannot
 # be encoded for the terminal, SQLite or JSON).
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-# Unicode line/paragraph separators become plain newlines.
+# Bytes that are not UTF-8 (decoded with surrogateescape), and non-ASCII.
 _ESCAPED = re.compile("[\udc80-\udcff]")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
+# Unicode line/paragraph separators become plain newlines.
 _LINE_SEPS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
 # Bytes that are *not* counted as binary controls by looks_binary (all but
 # 0 < b < 7, b == 8, and 13 < b < 32 except ESC), for bytes.translate.
@@ -129,10 +130,10 @@ def decode(data: bytes) -> str:
     """Decode bytes as sensibly as possible; never raises.
 
     BOMs first (UTF-8, UTF-16, UTF-32), then BOM-less UTF-16, then UTF-8
-    (also when only a few bytes are invalid: those become U+FFFD), then a
-    legacy encoding chosen with charset_normalizer, preferring cp1252 when it
-    explains the bytes as well as the best guess does. Line ends become
-    ``\\n`` and control characters are stripped.
+    (also when only a few bytes are invalid: those become U+FFFD), then the
+    most plausible legacy encoding (:func:`_detect`: charset_normalizer's
+    candidates and the Windows code pages, scored; cp1252 wins ties). Line
+    ends become ``\\n`` and control characters are stripped.
     """
     bom = _bom(data)
     if bom is not None:
