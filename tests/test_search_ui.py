@@ -120,6 +120,10 @@ async def test_passage_result_opens_at_paragraph(home: Path, seeds_dir: Path) ->
         res = app.query_one(SearchResults)
         assert res.passages and res.option_count >= 1
         assert "Pokrovsk" in results_text(app)
+        # The snippet's matched words are styled in the result.
+        prompt = res.get_option_at_index(0).prompt
+        styled = {prompt.plain[s.start:s.end] for s in prompt.spans}
+        assert {"Pokrovsk", "artillery", "power", "sector"} <= styled
         await pilot.press("enter")
         await pilot.pause()
         reader = app.query_one(ArticleView)
