@@ -183,9 +183,14 @@ class Database:
     def open(cls, home: str | os.PathLike[str] | None = None) -> "Database":
         """Open (creating and migrating as needed) the database in *home*.
 
-        Raises :class:`DatabaseTooNew` for a newer schema, and
-        :class:`DatabaseError` when the home cannot be created. Falls back
-        to read-only when the file exists but cannot be written.
+        Raises :class:`DatabaseTooNew` for a newer schema,
+        :class:`DatabaseLocked` when another program holds the database
+        exclusively past the busy timeout, and :class:`DatabaseError` when
+        the home cannot be created, or cannot be written and has no database
+        yet. Opens read-only (:attr:`read_only`, :attr:`read_only_reason`)
+        when the file or its folder cannot be written. A damaged file is
+        moved aside (kept) and what can be read of the marks, reading state
+        and settings is copied into the fresh database.
         """
         home_path = resolve_home(home)
         try:
