@@ -104,3 +104,12 @@ def test_comment_thread_without_a_header_is_removed():
     art = clean("\n".join(["Ferry Changes", "By Jane Roe", *body, *thread]))
     assert [b.text for b in art.blocks] == body
     assert {r.reason for r in art.removed if r.text in thread} == {"comments"}
+
+
+def test_huge_inputs_are_shown_uncleaned_with_a_note():
+    from tui.core.clean import MAX_UNITS
+
+    text = "\n".join(f"line {i} of a very long list" for i in range(MAX_UNITS + 10))
+    art = clean(text)
+    assert len(art.blocks) == MAX_UNITS + 10
+    assert any("too long to clean" in n for n in art.notes)
