@@ -161,3 +161,13 @@ def test_heavy_parsers_are_imported_lazily():
             "print(bad)")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.stdout.strip() == "[]", res.stdout + res.stderr
+
+
+def test_html_numbered_lists_are_kept_as_items():
+    steps = "".join(f"<li>Step {i}: stir the pot</li>" for i in range(1, 6))
+    html = f"<html><body><article><p>{P1}</p><ol>{steps}</ol><p>{P2}</p><p>{P3}</p></article></body></html>"
+    art = clean(html, kind="html")
+    items = [b.text for b in art.blocks if b.kind == ITEM]
+    assert items == [f"Step {i}: stir the pot" for i in range(1, 6)]
+    again = clean(art.markdown(), kind="markdown")
+    assert [(b.kind, b.text) for b in again.blocks] == [(b.kind, b.text) for b in art.blocks]

@@ -229,13 +229,14 @@ def _convert(root) -> str:
             if heading:
                 out.append(q + "#" * heading[-1] + " " + line)
             elif item_open[0]:
-                out.append(q + "- " + line)
+                out.append(q + item_open[1] + line)
                 item_open[0] = False
             else:
                 out.append(q + _escape_start(line))
             out.append("")
 
-    item_open = [False]
+    item_open: list = [False, "- "]
+    lists: list[list] = []  # [ordered, count] per open list
     node = root.child
     if node is None:
         return ""
@@ -255,8 +256,14 @@ def _convert(root) -> str:
                 prefix_stack.append("> ")
             elif tag == "li":
                 item_open[0] = True
+                if lists and lists[-1][0]:
+                    lists[-1][1] += 1
+                    item_open[1] = f"{lists[-1][1]}. "
+                else:
+                    item_open[1] = "- "
             elif tag in ("ul", "ol"):
                 list_depth += 1
+                lists.append([tag == "ol", 0])
             elif tag == "pre":
                 in_pre += 1
             descend = node.child is not None and tag not in ("br", "hr")
@@ -291,6 +298,8 @@ def _convert(root) -> str:
                     item_open[0] = False
                 elif tag in ("ul", "ol"):
                     list_depth -= 1
+                    if lists:
+                        lists.pop()
                 elif tag == "pre" and in_pre:
                     in_pre -= 1
             if node.mem_id == root.mem_id:
@@ -300,13 +309,15 @@ def _convert(root) -> str:
     return "\n".join(out)
 
 
-_MD_START = re.compile(r"^(?:#{1,6}\s|>|[-+*•]\s|\d{1,3}[.)]\s|\*\S.*\*$|_\S.*_$)")
+# Markers a plain paragraph must not start with (numbers "1) " are kept:
+# the text rules read them as a numbered list, which they are).
+_MD_START = re.compile(r"^(?:#{1,6}\s|>|[-+*•]\s|\*\S.*\*$|_\S.*_$)")
 
 
 def _escape_start(line: str) -> str:
     """Plain paragraphs must not start like Markdown markers; drop such marks."""
     while _MD_START.match(line):
-        new = re.sub(r"^\d{1,3}[.)]\s", "", line.lstrip("#>-+*•_ ").lstrip())
+        new = line.lstrip("#>-+*•_ ").lstrip()
         if new == line:
             break
         line = new
