@@ -632,3 +632,27 @@ def test_traversal_deep_and_wide_folders(tmp_path):
         _sys.setrecursionlimit(limit)
     names = [f.name for f in found]
     assert names.count("bottom.txt") == 1 and len(names) == 31
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tui.commands.clean") is None,
+                    reason="copydesk clean not written yet")
+def test_cli_clean_json_folder_answers_every_file(hostile_dir, tmp_path):
+    """The folder form: one JSON line per file found in the folder, also for
+    the files the walk skipped (dangling symlinks, loops, unshowable names)."""
+    root = hostile_dir.root
+    r = _cli("clean", "--format", "json", str(root), env={**os.environ, "COPYDESK_HOME": str(tmp_path)})
+    assert b"Traceback" not in r.stderr and r.returncode == 1
+    lines = [json.loads(line) for line in r.stdout.decode().splitlines()]
+    answered = {os.path.relpath(d["path"], root): d for d in lines}
+    assert all(no_controls(p) for p in answered)
+    for name, exp in hostile_dir.files.items():
+        if name == "dir.txt":
+            continue
+        shown = re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", name).encode("utf-8", "surrogateescape") \
+            .decode("utf-8", "replace")
+        d = answered.get(shown)
+        assert d is not None, name
+        if exp.status == "ok":
+            assert "error" not in d, (name, d.get("error"))
+        else:
+            assert d.get("error"), name

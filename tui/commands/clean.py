@@ -33,10 +33,14 @@ def _expand(paths: list[str]) -> list[str]:
             from tui.core.library import iter_article_files
 
             real = os.path.realpath(p)
-            for f in iter_article_files([p]):
+            skipped: list[tuple[str, str]] = []
+            for f in iter_article_files([p], skipped):
                 rel = os.path.relpath(f, real)
                 # Shown as the user named the folder, not as resolved.
                 out.append(str(f) if rel.startswith("..") else os.path.join(p, rel))
+            # Files the walk skipped (dangling symlinks, symlink loops, names
+            # that cannot be shown) get their error line too (paths have no NUL).
+            out.extend(f"\0SKIP{why}\0{sp}" for sp, why in skipped if why != "directory loop")
         else:
             out.append(p)
     return out
@@ -49,6 +53,9 @@ def render(path: str, fmt: str) -> tuple[str, bool]:
     from tui.core.model import ArticleError
     from tui.core.textio import strip_controls
 
+    if path.startswith("\0SKIP"):  # skipped by the folder walk, with its reason
+        reason, _, skipped = path[5:].partition("\0")
+        return _error(strip_controls(skipped), reason, fmt), False
     shown = strip_controls(path)
     try:
         art = clean_file(path)
