@@ -77,6 +77,8 @@ def _start_resource_tracker() -> None:
     import sys
     from multiprocessing import resource_tracker
 
+    if getattr(getattr(resource_tracker, "_resource_tracker", None), "_fd", None) is not None:
+        return  # already running: no need to touch sys.stderr
     saved = sys.stderr
     try:
         if sys.__stderr__ is not None:
