@@ -25,7 +25,7 @@ FURNITURE_TAGS = ["nav", "aside", "footer", "form", "menu", "header"]
 # class / id words that say "not the article" (matched on whole words of
 # the attribute, split at spaces, "-" and "_").
 _JUNK_WORDS = frozenset(
-    """comment comments commentlist disqus respond share shares sharing sharedaddy social socials
+    """comment comments commentlist disqus respond share shares sharing sharedaddy socials
     sociallinks related relatedposts promo promos newsletter newsletters subscribe subscription signup
     cookie cookies consent gdpr advert advertisement advertising adsbygoogle ads ad adslot dfp sponsor
     sponsored sidebar widget widgets breadcrumb breadcrumbs popup modal outbrain taboola recommend
@@ -38,7 +38,9 @@ _WHOLE_ONLY = frozenset(("hidden", "skip", "print", "overlay", "modal", "popup",
 _JUNK_PAIRS = frozenset(
     ("author bio", "about author", "sr only", "visually hidden", "screen reader", "print only",
      "read more", "more stories", "most popular", "most read", "post meta", "entry meta", "article meta",
-     "tag list", "sign up", "ad slot", "jp relatedposts", "skip link", "skip to", "print only")
+     "tag list", "sign up", "ad slot", "jp relatedposts", "skip link", "skip to", "print only",
+     "social share", "social links", "social icons", "social bar", "social buttons", "social follow",
+     "social sharing", "social media", "social networks", "social widget")
 )
 _DROP_SEL = ",".join(DROP_TAGS)
 _FURNITURE_SEL = ",".join(FURNITURE_TAGS)
@@ -48,7 +50,7 @@ _SPLIT = re.compile(r"[\s_-]+")
 
 _MAIN_WORDS = frozenset(
     "articlebody articletext storytext storybody postbody entrycontent postcontent storycontent "
-    "articlecontent maincontent".split()
+    "articlecontent maincontent embed embedded tweet instagram".split()
 )
 _MAIN_PAIRS = frozenset(
     f"{a} {b}" for a in ("article", "post", "entry", "story", "main", "body", "text", "content", "single")
