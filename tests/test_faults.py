@@ -480,6 +480,7 @@ async def test_app_marking_under_faults(tmp_path, monkeypatch, fault):
         else:
             expected = {"full": "is full", "locked": "locked by another program"}[fault]
             assert any("NOT saved" in m and expected in m for m in said), said
+            assert not any("read-only" in m for m in said), said  # it is not read-only
     monkeypatch.undo()
     db = Database.open(home)
     assert snapshot(db) == before
