@@ -463,3 +463,16 @@ async def test_a_failing_save_is_reported_once(home: Path, seeds_dir: Path, monk
         messages = [str(n.message) for n in app._notifications]
         assert sum("Could not save the reading position" in m for m in messages) == 1
         assert app.is_running and app.query_one(ArticleView).article is not None
+
+
+async def test_a_damaged_index_row_shows_a_message_not_a_crash(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        target = app.entries[2]
+        with app.db.transaction() as c:
+            c.execute("UPDATE articles SET doc = '{not json' WHERE path = ?", (target.path,))
+        app.open_path(target.path)
+        await pilot.pause()
+        assert app.is_running
+        assert "could not be loaded" in reader_text(app)

@@ -233,14 +233,19 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
             self._save_current_state()
         entry = self._entry(path)
         name = os.path.basename(path)
-        state = get_state(self.db, path)
         readable = True
         try:
+            state = get_state(self.db, path)
             if entry is not None and not entry.ok:
                 raise ArticleError(entry.error or entry.status, path)
             article = self.library.article(path)
         except ArticleError as e:
             article = placeholder_article(name, f"{name} is not a readable article: {e.reason}.")
+            state = ReadingState(path)
+            readable = False
+        except Exception as e:  # noqa: BLE001 - a damaged index row or database
+            article = placeholder_article(name, f"{name} could not be loaded from the "
+                                                f"library index: {e}. Ctrl+R rescans.")
             state = ReadingState(path)
             readable = False
         self.current_path = path
