@@ -57,8 +57,8 @@ PATHOLOGICAL = {
 
 
 def pathological(sizes: tuple[int, ...] = (10_000, 20_000, 40_000)) -> None:
-    """Cleaner time on inputs of growing size: doubling the size should about
-    double the time (ratio ~2); ~4 means quadratic."""
+    """Cleaner time on inputs of growing size, and the growth exponent k
+    (time ~ n^k): ~1 is linear, ~2 quadratic."""
     from tui.core.clean import clean
 
     print(f"\npathological inputs: clean() seconds at n = {', '.join(map(str, sizes))} chars")
@@ -69,9 +69,12 @@ def pathological(sizes: tuple[int, ...] = (10_000, 20_000, 40_000)) -> None:
             t0 = time.perf_counter()
             clean(text, kind=kind)
             times.append(time.perf_counter() - t0)
-        ratio = times[-1] / max(times[-2], 1e-6)
-        flag = "  <- super-linear" if ratio > 3 and times[-1] > 0.02 else ""
-        print(f"  {name:18s} " + " ".join(f"{t:7.3f}" for t in times) + f"   x{ratio:4.1f}{flag}")
+        import math
+
+        # growth exponent over the whole range: ~1 linear, ~2 quadratic
+        k = math.log(max(times[-1], 1e-6) / max(times[0], 1e-6)) / math.log(sizes[-1] / sizes[0])
+        flag = "  <- super-linear" if k > 1.5 and times[-1] > 0.02 else ""
+        print(f"  {name:18s} " + " ".join(f"{t:7.3f}" for t in times) + f"   n^{k:3.1f}{flag}")
 
 
 def main(argv: list[str] | None = None) -> int:
