@@ -113,3 +113,24 @@ def test_huge_inputs_are_shown_uncleaned_with_a_note():
     art = clean(text)
     assert len(art.blocks) == MAX_UNITS + 10
     assert any("too long to clean" in n for n in art.notes)
+
+
+def test_blog_page_furniture_around_a_short_post():
+    body = [
+        "The ferry company said on Friday that the first morning crossing will leave half an hour later from Monday, because of repairs to the pier that were delayed by the storms.",
+        "Passengers who hold season tickets will be offered a refund for the week, the company said in a statement, and the last crossing of the day will not change.",
+        "The harbour master said the repairs should be finished before the summer, when the number of passengers usually doubles and extra crossings are added.",
+    ]
+    page = ["Skip to content", "Harbour Notes", "A blog about the island and its boats", "Menu", "Home", "About",
+            "Ferry Changes", "Posted on March 3, 2023 by islandwriter", *body,
+            "Share this:", "Twitter", "Facebook", "Like this:", "Like Loading...", "Related", "Storm damage on the quay",
+            'In "News"', "New boats for the fleet", 'In "Boats"', "Posted in News | Tagged ferry, pier | Leave a comment",
+            "Leave a Reply Cancel reply", "Enter your comment here...", "Name (required)", "Website",
+            "Blog at WordPress.com.", "Follow Harbour Notes", "Sign me up"]
+    art = clean("\n\n".join(page))
+    assert art.title == "Ferry Changes"
+    assert art.published == "2023-03-03"
+    assert [b.text for b in art.blocks] == body
+    reasons = {r.text: r.reason for r in art.removed}
+    assert reasons["Share this:"] == "share-counter" and reasons["Related"] == "related"
+    assert reasons["Leave a Reply Cancel reply"] == "comments" and reasons["Skip to content"] == "navigation"

@@ -366,6 +366,16 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                     break
                 seen[key] = i
             if title_i is None:
+                # A headline is followed by its byline or dateline.
+                for i in reversed(cands):
+                    if looks_like_outlet(units[i].text) or looks_like_section(units[i].text):
+                        continue
+                    nxt = [v for v in units[i + 1: i + 3] if v.nw <= 14]
+                    if any(parse_dateline(v.text) is not None or parse_byline(v.text) or _DATE_BY.match(v.text)
+                           for v in nxt[:2]):
+                        title_i = i
+                        break
+            if title_i is None:
                 # The last headline-like line right before the prose, else the first long one.
                 near = [i for i in cands if lo - i <= 6]
                 title_i = near[-1] if near and units[near[-1]].nw >= 4 else max(cands, key=lambda i: (units[i].nw >= 4, -i))
