@@ -154,6 +154,7 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
         self._readonly_warned = False
         self._save_warned = False
         self._last_list_refresh = 0.0
+        self._list_refresh_interval = LIST_REFRESH_INTERVAL
         self._scanning = False
         self._scan_progress: tuple[int, int] | None = None
         theme = self.db.get_setting(THEME_SETTING)
@@ -405,9 +406,13 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
         self._scan_progress = (message.done, message.total)
         self._update_status()
         now = time.monotonic()
-        if now - self._last_list_refresh >= LIST_REFRESH_INTERVAL:
-            self._last_list_refresh = now
+        if now - self._last_list_refresh >= self._list_refresh_interval:
             self._refresh_entries()
+            # Big libraries: refreshing costs more, so refresh less often
+            # (the main thread stays at most ~1/8 busy with it).
+            cost = time.monotonic() - now
+            self._list_refresh_interval = max(LIST_REFRESH_INTERVAL, 8 * cost)
+            self._last_list_refresh = time.monotonic()
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         self._scanning = False
