@@ -106,6 +106,13 @@ BYLINE = re.compile(
 )
 
 
+_ROLE = re.compile(
+    r"\b(?:correspondent|reporter|editor|writer|columnist|contributor|staff|journalist|producer|"
+    r"analyst|critic|photographer|intern|chief|senior|associate|deputy|desk)\b",
+    re.I,
+)
+
+
 def parse_byline(line: str) -> str | None:
     """``"By Max Walker"`` -> ``"Max Walker"``; None if not a byline."""
     s = " ".join(line.split())
@@ -115,6 +122,10 @@ def parse_byline(line: str) -> str | None:
     if not m:
         return None
     name = m.group("name").strip(" ,")
+    # "Jane Roe, Transport Correspondent" -> "Jane Roe"
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) > 1 and _ROLE.search(parts[-1]):
+        name = ", ".join(parts[:-1])
     # The name must be capitalised words (re.I let lowercase through).
     words = re.split(r"\s*(?:,|\band\b|&)\s*|\s+", name)
     words = [w for w in words if w]

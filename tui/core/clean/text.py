@@ -320,6 +320,8 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                 own = u.fam
             elif u.fam in ("promo", "syndication", "disclaimer", "cookie", "advertisement") and fam != "comments":
                 own = u.fam
+            elif u.fam in ("related", "navigation") and (u.nw <= 3 or _boundary(u)) and u.reason is None:
+                own = u.fam  # "Most Read", a footer: page furniture after the comments
             u.label, u.reason = "junk", own or fam
 
     # -- 2. headline, standfirst, metadata near the headline -------------
@@ -374,6 +376,9 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                     if any(parse_dateline(v.text) is not None or parse_byline(v.text) or _DATE_BY.match(v.text)
                            for v in nxt[:2]):
                         title_i = i
+                        # Headline, standfirst, byline: the line above is the headline.
+                        if i - 1 in cands and units[i - 1].nw >= 3 and not looks_like_outlet(units[i - 1].text):
+                            title_i = i - 1
                         break
             if title_i is None:
                 # The last headline-like line right before the prose, else the first long one.
@@ -430,6 +435,13 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
         ):
             u.reason = "duplicate"
         seen_text.add(key)
+
+    # A line right above an image credit is that image's caption.
+    for k in range(1, n):
+        u, prev = units[k], units[k - 1]
+        if u.fam == "credit" and prev.label is None and prev.fam is None and prev.reason is None \
+                and 3 <= prev.nw <= 25 and prev.hint == "p":
+            prev.hint = "cap"
 
     # -- 4. the main run of prose -----------------------------------------
     scores = [_score(u) for u in units]
