@@ -201,8 +201,6 @@ def main(argv=None) -> int:
     ratio = med(cd_t) / med(bare_t)
     print(f"FIGURE    copydesk warm start, first article painted: {med(cd_t) * 1000:.0f} ms "
           f"(runs: {', '.join(f'{x * 1000:.0f}' for x in cd_t)}) = {ratio:.2f}x bare (target <= 1.5x)")
-    print(f"FIGURE    background scan of unchanged files done (status quiet) at: {med(cd_settle):.2f} s "
-          f"from launch")
     print(f"FIGURE    copydesk RSS with the library open: {med(cd_rss) / 1024:.0f} MB "
           f"(peak {med(cd_hwm) / 1024:.0f} MB; target <= 250 MB at 10k)")
     return 0
