@@ -476,3 +476,17 @@ async def test_a_damaged_index_row_shows_a_message_not_a_crash(home: Path, seeds
         await pilot.pause()
         assert app.is_running
         assert "could not be loaded" in reader_text(app)
+
+
+async def test_last_article_from_another_library_is_not_reopened(home: Path, seeds_dir: Path,
+                                                                  hostile_library: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        app.open_path(app.entries[3].path)
+        await pilot.press("q")
+    app2 = CopydeskApp(roots=[hostile_library], home=str(home))
+    async with app2.run_test(size=(100, 30)) as pilot:
+        await settle(app2, pilot)
+        assert app2.current_path == str((hostile_library / "markup.txt").resolve())
+        assert {Path(e.path).parent for e in app2.entries} == {hostile_library.resolve()}

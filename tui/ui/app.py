@@ -196,17 +196,15 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
     # -- start-up ------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        entries = self.library.entries()
-        self.sources.set_entries(entries)
-        self._update_status()
+        # Paint the last-read article first; the list (one query over the
+        # whole library, big for big libraries) fills in right after.
         path = last_opened(self.db)
-        known = {e.path for e in entries}
-        if path not in known:
-            path = next((e.path for e in entries if e.ok), None)
-        if path is not None:
+        if path is not None and self._under_roots(path):
             self.open_path(path)
         else:
             self.reader.load(None)
+        self._update_status()
+        self.call_after_refresh(self._load_entries)
         self.reader.focus()
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
         if self.db.moved_aside:
@@ -219,6 +217,28 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
         # Index new and changed files only after the first paint.
         if not self.db.read_only:
             self.call_after_refresh(self.action_rescan)
+
+    def _load_entries(self) -> None:
+        entries = self.library.entries()
+        self.sources.set_entries(entries, keep=self.current_path)
+        known = {e.path for e in entries}
+        if self.current_path is not None and self.current_path in known:
+            self.sources.update_entry(self.current_path, read=True)
+        else:
+            first = next((e.path for e in entries if e.ok), None)
+            if first is not None:
+                self.open_path(first)
+        self._update_status()
+
+    def _under_roots(self, path: str) -> bool:
+        for root in self.roots:
+            try:
+                r = str(root.resolve())
+            except OSError:
+                continue
+            if path == r or path.startswith(r.rstrip(os.sep) + os.sep) or path == str(root):
+                return True
+        return False
 
     # -- opening articles ------------------------------------------------------------
 
