@@ -134,3 +134,34 @@ def test_blog_page_furniture_around_a_short_post():
     reasons = {r.text: r.reason for r in art.removed}
     assert reasons["Share this:"] == "share-counter" and reasons["Related"] == "related"
     assert reasons["Leave a Reply Cancel reply"] == "comments" and reasons["Skip to content"] == "navigation"
+
+
+def test_news_page_metadata_caption_and_inline_furniture():
+    body = [
+        "The ferry company said on Friday that the first morning crossing will leave half an hour later from Monday, because of repairs to the pier that were delayed by the storms.",
+        "Passengers who hold season tickets will be offered a refund for the week, the company said in a statement, and the last crossing of the day will not change.",
+        "The harbour master said the repairs should be finished before the summer, when the number of passengers usually doubles and extra crossings are added.",
+        "Local businesses on the quay said they were worried about the later start, which means fewer day visitors arrive before lunch.",
+        "The island council will discuss the timetable at its next meeting, which is open to the public and will be held in the village hall.",
+    ]
+    page = ["The Island Times", "Subscribe", "Sign in", "News", "Sport",
+            "Ferry timetable changes from Monday as pier repairs drag on",
+            "The first crossing will leave later while the pier is repaired",
+            "By Jane Roe, Transport Correspondent", "Published 3 March 2023, 08:15",
+            "The ferry leaving the harbour on a calm morning.", "Photo: Ewan Baird/The Island Times",
+            body[0], "Advertisement", body[1], "RELATED: Storm damage closes the quay for a week", body[2],
+            "Sign up for our morning newsletter and get the day's island news in your inbox.", "Enter your email",
+            body[3], "Story continues below advertisement", body[4], "READ MORE: New boats for the fleet next year",
+            "Have your say", "Most Read", "Storm damage closes the quay for a week", "© 2023 The Island Times. All rights reserved."]
+    art = clean("\n".join(page))
+    assert art.title == "Ferry timetable changes from Monday as pier repairs drag on"
+    assert art.dek == "The first crossing will leave later while the pier is repaired"
+    assert (art.author, art.published, art.outlet) == ("Jane Roe", "2023-03-03T08:15", "The Island Times")
+    assert [b.text for b in art.blocks if b.kind == "paragraph"] == body
+    assert [b.text for b in art.blocks if b.kind == "caption"] == ["The ferry leaving the harbour on a calm morning."]
+    reasons = {r.text: r.reason for r in art.removed}
+    assert reasons["Photo: Ewan Baird/The Island Times"] == "credit"
+    assert reasons["Advertisement"] == reasons["Story continues below advertisement"] == "advertisement"
+    assert reasons["RELATED: Storm damage closes the quay for a week"] == "related"
+    assert reasons["Sign up for our morning newsletter and get the day's island news in your inbox."] == "promo"
+    assert reasons["Have your say"] == "comments"

@@ -400,6 +400,12 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
             units[repeat_i].label, units[repeat_i].reason = "junk", "duplicate"
             _header_meta(units, repeat_i, art, markdown=markdown)
 
+    # A masthead line at the very top names the outlet ("The Island Times").
+    if art.outlet is None and n and title_i is not None and title_i > 0 and units[0].nw <= 5 \
+            and looks_like_outlet(units[0].text) and units[0].label is None:
+        art.outlet = units[0].text
+        units[0].label, units[0].reason = "meta", "metadata"
+
     # Datelines and bylines anywhere outside the prose are metadata.
     for i, u in enumerate(units):
         if u.label is not None or u.nw > 14:
