@@ -78,7 +78,7 @@ whom why will with would you your yours yourself yourselves s t d ll m re ve als
 _SUFFIXES = ("ings", "ing", "edly", "ed", "ies", "es", "s", "ly", "e")
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 14)
 def fold(token: str) -> str:
     """Lower case, accents removed, digit-group commas dropped."""
     t = token.lower()
@@ -89,7 +89,7 @@ def fold(token: str) -> str:
     return t
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 14)
 def stem(word: str) -> str:
     """A light, consistent English stemmer for folded words."""
     if len(word) <= 3 or not word.isalpha():
@@ -479,6 +479,16 @@ def library_signature(db_path: str, paths: Iterable[str]) -> list:
     return [*row, digest]
 
 
+def _release_memory() -> None:
+    """Give the heap freed by a build back to the OS (glibc; ~25 MB on 10k)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 #: Folder of the saved index, in the copydesk home (next to the database).
 INDEX_DIR = "search-index"
 
@@ -501,6 +511,7 @@ def library_index(db_path: str, paths: Iterable[str], *,
     if ix is not None:
         return ix
     ix = SearchIndex.build(docs, db_path=db_path, on_titles=on_titles)
+    _release_memory()
     if save:
         try:
             ix.save(folder, sig)
