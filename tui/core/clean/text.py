@@ -529,6 +529,11 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
             art.removed.append(Removed(u.text, u.reason or "navigation", u.start, u.end))
         elif u.label == "meta":
             art.removed.append(Removed(u.text, "metadata", u.start, u.end))
+    # Right under the title, "*text*" reads as a standfirst: a caption there
+    # (with no standfirst) is shown as a paragraph so the Markdown stays unambiguous.
+    if art.dek is None and art.blocks and art.blocks[0].kind == CAPTION:
+        b = art.blocks[0]
+        art.blocks[0] = Block(PARAGRAPH, b.text, b.start_line, b.end_line)
     if html_meta:
         if not art.title and html_meta.get("title"):
             art.title = _split_site(html_meta["title"])[0]
@@ -700,7 +705,8 @@ def _header_meta(units: list[Unit], title_i: int, art: Article, *, markdown: boo
                 parse_dateline(nxt.text) is not None or parse_byline(nxt.text) is not None
             )
             long_sub = markdown and u.hint == "h" and (u.nw >= 14 or (u.nw >= 10 and not no_stop))
-            if (markdown and u.hint == "cap") or long_sub or (
+            more = any(v.label is None for v in units[i + 1:])  # a dek stands above a body
+            if (markdown and u.hint == "cap" and more) or long_sub or (
                 not markdown and u.hint != "cap" and (no_stop or next_meta) and u.nw <= 60
             ):
                 art.dek = u.text
