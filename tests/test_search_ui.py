@@ -290,3 +290,22 @@ async def test_same_story_tab_lists_articles_and_opens_one(home: Path, seeds_dir
         await pilot.pause()
         assert not isinstance(app.screen, SamePassageScreen)
         assert app.current_path == target
+
+
+async def test_n_uses_the_last_passage_search_after_escape(home: Path, seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.open_path(seed(seeds_dir, 3), focus=True)
+        await pilot.pause()
+        reader = app.query_one(ArticleView)
+        reader.cursor = 0
+        await type_query(app, pilot, ">storm shad")  # still typing the last word
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.current_path == seed(seeds_dir, 3)
+        await pilot.press("n")
+        await pilot.pause()
+        assert "storm shadow" in reader.article.blocks[reader.cursor].text.lower()
+        text = reader.article.text()
+        assert {text[h.start:h.end] for h in reader.highlights if h.style == "search"} >= {"Storm", "Shadow"}

@@ -920,7 +920,7 @@ class SearchIndex:
 
     def hits_in(self, path: str, query: str) -> list[PassageHit]:
         """All hits of *query* in one article, in reading order (for n/N)."""
-        hits = self.search_passages(query, limit=0, path=path, prefix_last=False)
+        hits = self.search_passages(query, limit=0, path=path)
         return sorted(hits, key=lambda h: h.paragraph)
 
     # -- same passage ---------------------------------------------------------------

@@ -83,7 +83,7 @@ class SearchMixin:
     _search_building = False
     _search_waiting: str | None = None
     _same_waiting: tuple[str, int, str] | None = None
-    #: The last passage query opened from the results (for n/N).
+    #: The last passage query that found something (for n/N).
     last_passage_query: str | None = None
     _hits_cache: tuple[str, str, Any, list] | None = None
 
@@ -216,6 +216,8 @@ class SearchMixin:
         if message.value != self.search_bar.value:
             return  # a stale query: a newer one is on its way
         self.search_results.show_hits(message.query, message.passages, message.hits, message.matched)
+        if message.passages and message.hits:
+            self.last_passage_query = message.query  # n/N use it, even after Esc
 
     def search_submitted(self) -> bool:
         """Enter in the bar: open the chosen (or first) result. False when
