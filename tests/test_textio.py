@@ -410,3 +410,21 @@ def test_sparse_huge_files(tmp_path):
     text, notes = read_article_text(texty)
     assert text.startswith("A line of text") and "\x00" not in text
     assert notes and "8 MB of 20 GB" in notes[0]
+
+
+def test_16bit_binary_is_not_taken_for_utf16():
+    """Audio samples have a zero every other byte like BOM-less UTF-16 of
+    Latin text; they decode to controls and specials, so they are binary."""
+    import math
+    import random
+    import struct
+
+    rng = random.Random(1)
+    pcm = b"".join(struct.pack("<h", int(40 * math.sin(i / 10)) + rng.randint(-5, 5))
+                   for i in range(20000))
+    wav = (b"RIFF" + struct.pack("<I", 36 + len(pcm)) + b"WAVEfmt "
+           + struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16) + b"data"
+           + struct.pack("<I", len(pcm)) + pcm)
+    assert looks_binary(wav) and looks_binary(pcm)
+    text = "A BOM-less UTF-16 article, café naïve – “quotes”.\nSecond line.\n" * 50
+    assert not looks_binary(text.encode("utf-16-le")) and not looks_binary(text.encode("utf-16-be"))

@@ -265,8 +265,17 @@ def looks_binary(data: bytes) -> bool:
     NULs / control bytes that no text encoding explains."""
     if not data:
         return False
-    if _bom(data) is not None or _sniff_utf16(data) is not None:
+    if _bom(data) is not None:
         return False
+    enc16 = _sniff_utf16(data)
+    if enc16 is not None:
+        # Zeros every other byte are also what 16-bit binary data (audio
+        # samples, tables) looks like: real UTF-16 text decodes to letters,
+        # not to controls and specials.
+        sample = data[:8192].decode(enc16, errors="replace")
+        odd = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r") or "\x7f" <= ch <= "\x9f"
+                  or ch >= "\ufff0" or "\ud800" <= ch <= "\udfff")
+        return odd > len(sample) // 20
     if data.startswith(_MAGIC):
         return True
     sample = data[:8192]
