@@ -165,3 +165,19 @@ def test_news_page_metadata_caption_and_inline_furniture():
     assert reasons["RELATED: Storm damage closes the quay for a week"] == "related"
     assert reasons["Sign up for our morning newsletter and get the day's island news in your inbox."] == "promo"
     assert reasons["Have your say"] == "comments"
+
+
+def test_texts_without_prose_are_not_emptied():
+    poem = ("The Sea Road\nby Anna Weir\n\nThe road runs down to the sea\npast the chapel and the green\n"
+            "where the old men sit all day\nand the gulls come in between\n")
+    art = clean(poem)
+    assert (art.title, art.author) == ("The Sea Road", "Anna Weir")
+    assert [b.text for b in art.blocks][0] == "The road runs down to the sea" and len(art.blocks) == 4
+    lst = ("Packing list for the island\n- Waterproof jacket and boots\n- A good map of the coast paths\n"
+           "- Sun cream, even in April\n- Cash for the ferry café\n- A book for the crossing\n")
+    art = clean(lst, kind="markdown")
+    assert art.title == "Packing list for the island"
+    assert [b.kind for b in art.blocks] == ["item"] * 5
+    again = clean(art.markdown(), kind="markdown")
+    assert [(b.kind, b.text) for b in again.blocks] == [(b.kind, b.text) for b in art.blocks]
+    assert clean("Home\nAbout\nContact").blocks == []

@@ -327,6 +327,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
     # -- 2. headline, standfirst, metadata near the headline -------------
     scores = [_score(u) for u in units]
     lo, hi, _ = _main_run(units, scores)
+    no_prose = hi < lo
     title_i = None
     repeat_i = None
     if markdown:
@@ -352,7 +353,10 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                 if site0 and not art.outlet:
                     art.outlet = site0
                 break
-    if title_i is None and not (markdown and html_meta is not None):
+    if title_i is None and no_prose and n > 1 and units[0].hint in ("p", "h") and units[0].label is None \
+            and _headline_like(units[0]):
+        title_i = 0  # no prose: the first line heads the poem, the list, the notes
+    if title_i is None and not no_prose and not (markdown and html_meta is not None):
         cands = [i for i in range(min(lo, n)) if units[i].label is None and _headline_like(units[i])]
         if cands:
             # Prefer a headline the page repeats (title bar + headline), not a menu item.
@@ -507,6 +511,19 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                 if m:
                     art.outlet = m.group(1).strip()
                     break
+
+    # No prose at all (a poem, a list, notes): keep the main run of plain
+    # lines rather than show an empty article.
+    if not any(u.label in ("p", "q", "li", "cap") for u in units):
+        fb = [(-8.0 if (u.fam is not None or u.label == "meta" or u.reason in ("duplicate", "artifact")
+                        or u.label == "junk" and u.reason not in ("navigation", "related"))
+               else float(u.nw) - 1.5) for u in units]
+        flo, fhi, fbest = _max_segment(fb)
+        if fhi >= flo and fbest >= 6:
+            for k in range(flo, fhi + 1):
+                u = units[k]
+                if fb[k] > -8 and u.nw >= 1:
+                    u.label, u.reason = ("h" if u.hint == "h" else u.hint if u.hint in ("li", "q", "cap") else "p"), None
 
     # A heading or two with nothing after them head nothing (a longer run of
     # headings is content set as headings, e.g. a recipe's steps).
