@@ -115,3 +115,22 @@ def test_home_option_is_used(tmp_path: Path, seeds_dir: Path, monkeypatch) -> No
     assert seen["roots"] == [bundled_data_dir()]
     assert main([str(seeds_dir / sorted(os.listdir(seeds_dir))[1])]) == 0
     assert seen["roots"][0].is_file()
+
+
+def test_subcommand_options_may_follow_positionals(tmp_path):
+    """`copydesk search QUERY --passages PATH`: options between positionals."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    data = Path(__file__).parents[1] / "data"
+    out = subprocess.run(
+        [sys.executable, "-m", "tui", "search", "pokrovsk power", "--passages", "--format", "json",
+         "--limit", "1", str(data)],
+        capture_output=True, text=True, env={**__import__("os").environ, "COPYDESK_HOME": str(tmp_path)},
+        timeout=120)
+    assert out.returncode == 0, out.stderr
+    row = json.loads(out.stdout.splitlines()[0])
+    assert row["path"].endswith("004_ed68626b846020ec.txt")
+    assert "Pokrovsk" in row["passage"]

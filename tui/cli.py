@@ -34,38 +34,52 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _sub_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="copydesk")
-    p.add_argument("--version", action="version", version=f"copydesk {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+def _command_parser(command: str, argv: list[str]) -> tuple[argparse.ArgumentParser, list[str]]:
+    """The parser for one subcommand (and the arguments left for it).
 
-    c = sub.add_parser("clean", help="print cleaned articles")
-    c.add_argument("--format", choices=("markdown", "text", "json"), default="markdown")
-    c.add_argument("paths", nargs="+", metavar="PATH")
-
-    s = sub.add_parser("search", help="search titles or passages")
-    s.add_argument("query", metavar="QUERY")
-    s.add_argument("paths", nargs="*", metavar="PATH")
-    s.add_argument("--passages", action="store_true", help="search paragraphs, not titles")
-    s.add_argument("--limit", type=int, default=10, metavar="N")
-    s.add_argument("--format", choices=("text", "json"), default="text")
-    s.add_argument("--home", metavar="DIR")
-
-    m = sub.add_parser("marks", help="list or export marks")
-    msub = m.add_subparsers(dest="marks_command", required=True)
-    ml = msub.add_parser("list", help="a table of marks")
-    ml.add_argument("--article", metavar="PATH")
-    ml.add_argument("--home", metavar="DIR")
-    me = msub.add_parser("export", help="export marks to stdout")
-    me.add_argument("--format", choices=("markdown", "json", "csv"), default="markdown")
-    me.add_argument("--article", metavar="PATH")
-    me.add_argument("--home", metavar="DIR")
-
-    i = sub.add_parser("index", help="index a library without the UI")
-    i.add_argument("paths", nargs="*", metavar="PATH")
-    i.add_argument("--home", metavar="DIR")
-    i.add_argument("--jobs", type=int, default=None, metavar="N")
-    return p
+    Each subcommand has a parser of its own so that options and positionals
+    may be intermixed (``copydesk search QUERY --passages PATH``), which
+    argparse cannot do through subparsers."""
+    p = argparse.ArgumentParser(prog=f"copydesk {command}")
+    if command == "clean":
+        p.description = "Print cleaned articles."
+        p.add_argument("--format", choices=("markdown", "text", "json"), default="markdown")
+        p.add_argument("paths", nargs="+", metavar="PATH")
+    elif command == "search":
+        p.description = "Search the library's titles (default) or passages."
+        p.add_argument("query", metavar="QUERY")
+        p.add_argument("paths", nargs="*", metavar="PATH",
+                       help="files or folders to search (default: the bundled articles)")
+        p.add_argument("--passages", action="store_true", help="search paragraphs, not titles")
+        p.add_argument("--limit", type=int, default=10, metavar="N")
+        p.add_argument("--format", choices=("text", "json"), default="text")
+        p.add_argument("--home", metavar="DIR")
+    elif command == "index":
+        p.description = "Index a library without the UI."
+        p.add_argument("paths", nargs="*", metavar="PATH")
+        p.add_argument("--home", metavar="DIR")
+        p.add_argument("--jobs", type=int, default=None, metavar="N")
+    elif command == "marks":
+        p.description = "List or export marks (copydesk marks list|export --help)."
+        p.usage = "copydesk marks {list,export} [options]"
+        sub = argv[0] if argv else None
+        if sub not in ("list", "export"):
+            if sub in ("-h", "--help"):
+                p.print_help()
+                raise SystemExit(0)
+            p.error("choose one of: list, export")
+        p = argparse.ArgumentParser(prog=f"copydesk marks {sub}")
+        if sub == "list":
+            p.description = "A table of marks."
+        else:
+            p.description = "Export marks to stdout."
+            p.add_argument("--format", choices=("markdown", "json", "csv"), default="markdown")
+        p.add_argument("--article", metavar="PATH")
+        p.add_argument("--home", metavar="DIR")
+        p.set_defaults(marks_command=sub)
+        argv = argv[1:]
+    p.set_defaults(command=command)
+    return p, argv
 
 
 def error(msg: str, status: int = 2) -> int:
@@ -77,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         if argv and argv[0] in SUBCOMMANDS:
-            args = _sub_parser().parse_args(argv)
+            parser, rest = _command_parser(argv[0], argv[1:])
+            args = parser.parse_intermixed_args(rest)
             import importlib
 
             mod = importlib.import_module(f"tui.commands.{args.command}")
