@@ -357,7 +357,8 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
             and _headline_like(units[0]):
         title_i = 0  # no prose: the first line heads the poem, the list, the notes
     if title_i is None and not no_prose and not (markdown and html_meta is not None):
-        cands = [i for i in range(min(lo, n)) if units[i].label is None and _headline_like(units[i])]
+        cands = [i for i in range(min(lo + 1, n)) if units[i].label is None and _headline_like(units[i])
+                 and not (i == lo and units[i].good)]
         if cands:
             # Prefer a headline the page repeats (title bar + headline), not a menu item.
             counts: dict[str, int] = {}
@@ -382,7 +383,10 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                         title_i = i
                         # Headline, standfirst, byline: the line above is the headline.
                         if i - 1 in cands and units[i - 1].nw >= 3 and not looks_like_outlet(units[i - 1].text):
-                            title_i = i - 1
+                            # ...unless the page's title bar says otherwise.
+                            bar = set(units[0].words) - STOPWORDS if i - 1 > 0 else set()
+                            if len(bar & set(units[i - 1].words)) + 2 > len(bar & set(units[i].words)):
+                                title_i = i - 1
                         break
             if title_i is None:
                 # The last headline-like line right before the prose, else the first long one.
@@ -399,9 +403,10 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
             art.outlet = site
         tu.label, tu.reason = "meta", "title"
         title_keys = {_norm(tu.text), _norm(title)}
-        _header_meta(units, title_i, art, markdown=markdown)
         if repeat_i is not None and units[repeat_i].label is None:
             units[repeat_i].label, units[repeat_i].reason = "junk", "duplicate"
+        _header_meta(units, title_i, art, markdown=markdown)
+        if repeat_i is not None:
             _header_meta(units, repeat_i, art, markdown=markdown)
 
     # A masthead line at the very top names the outlet ("The Island Times").
