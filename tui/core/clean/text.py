@@ -243,7 +243,7 @@ def _headline_like(u: Unit) -> bool:
     return u.text[:1].isupper() or u.text[:1].isdigit() or not u.text[:1].isalpha()
 
 
-_SITE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+(?:[|–—-]|::)\s+(?P<site>[^|–—]{2,40})$")
+_SITE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+(?:[|–—-]|::)\s+(?P<site>[A-Z][^|–—]{1,39}|[\w.-]+\.[a-z]{2,})$")
 
 
 def _split_site(title: str) -> tuple[str, str | None]:
@@ -357,9 +357,12 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
             and _headline_like(units[0]):
         title_i = 0  # no prose: the first line heads the poem, the list, the notes
     if title_i is None and not no_prose and not (markdown and html_meta is not None):
-        cands = [i for i in range(min(lo + 1, n)) if units[i].label is None and _headline_like(units[i])
-                 and not (i == lo and units[i].good)]
-        if cands:
+        cands = [i for i in range(min(lo, n)) if units[i].label is None and _headline_like(units[i])]
+        if lo < n and units[lo].label is None and _headline_like(units[lo]):
+            cands_by = cands + [lo]  # a headline may read like prose; its byline tells
+        else:
+            cands_by = cands
+        if cands_by:
             # Prefer a headline the page repeats (title bar + headline), not a menu item.
             counts: dict[str, int] = {}
             for u in units:
@@ -374,7 +377,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                 seen[key] = i
             if title_i is None:
                 # A headline is followed by its byline or dateline.
-                for i in reversed(cands):
+                for i in reversed(cands_by):
                     if looks_like_outlet(units[i].text) or looks_like_section(units[i].text):
                         continue
                     nxt = [v for v in units[i + 1: i + 3] if v.nw <= 14]
@@ -388,7 +391,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                             if len(bar & set(units[i - 1].words)) + 2 > len(bar & set(units[i].words)):
                                 title_i = i - 1
                         break
-            if title_i is None:
+            if title_i is None and cands:
                 # The last headline-like line right before the prose, else the first long one.
                 near = [i for i in cands if lo - i <= 6]
                 title_i = near[-1] if near and units[near[-1]].nw >= 4 else max(cands, key=lambda i: (units[i].nw >= 4, -i))
@@ -522,9 +525,9 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
     if not any(u.label in ("p", "q", "li", "cap") for u in units):
         fb = [(-8.0 if (u.fam is not None or u.label == "meta" or u.reason in ("duplicate", "artifact")
                         or u.label == "junk" and u.reason not in ("navigation", "related"))
-               else float(u.nw) - 1.5) for u in units]
+               else 0.0 if u.hint == "h" else float(u.nw) - 1.5) for u in units]
         flo, fhi, fbest = _max_segment(fb)
-        if fhi >= flo and fbest >= 6:
+        if fhi >= flo and fbest > 0:
             for k in range(flo, fhi + 1):
                 u = units[k]
                 if fb[k] > -8 and u.nw >= 1:
@@ -570,11 +573,14 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                 if len(b.text) < 3 * len(art.title) + 10 and _norm(b.text) == key:
                     art.blocks.remove(b)
                     art.removed.append(Removed(b.text, "duplicate", b.start_line, b.end_line))
-    if not art.title:
-        first = next((b for b in art.blocks if b.kind in (PARAGRAPH, QUOTE, ITEM)), None)
-        if first is None and art.blocks:
-            first = art.blocks[0]
-        if first is not None:
+    if not art.title and art.blocks:
+        first = art.blocks[0]
+        if first.kind == HEADING:
+            # No headline: the body's first heading is the title (and leaves the body).
+            art.title = first.text
+            art.blocks.pop(0)
+            art.removed.append(Removed(first.text, "metadata", first.start_line, first.end_line))
+        else:
             art.title = short_title(first.text)
     return art
 
