@@ -467,8 +467,8 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
     if hi >= lo:
         lo, hi = _extend(scores, lo, hi, best)
         # A marked-up heading ("## Part one") that leads into the run belongs to it.
-        while lo > 0 and units[lo - 1].label is None and units[lo - 1].hint == "h" and units[lo - 1].fam is None \
-                and units[lo - 1].reason is None:
+        while lo > 0 and units[lo - 1].label is None and units[lo - 1].hint in ("h", "q") \
+                and units[lo - 1].fam is None and units[lo - 1].reason is None:
             lo -= 1
     _decide_region(units, lo, hi)
 

@@ -144,4 +144,10 @@ def text_units(text: str, *, markdown: bool = False) -> list[Unit]:
             continue
         units.append(u)
         cur = u if u.hint in ("p", "q") else None
+    if join_paragraphs:
+        # Markup may span the joined lines ("*a\nb*"): read it on the whole.
+        for u in units:
+            if u.end - u.start > 1:
+                u.text = strip_inline(u.text)
+        units = [u for u in units if u.text]
     return units
