@@ -470,6 +470,9 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
         while lo > 0 and units[lo - 1].label is None and units[lo - 1].hint in ("h", "q") \
                 and units[lo - 1].fam is None and units[lo - 1].reason is None:
             lo -= 1
+        while hi + 1 < n and units[hi + 1].label is None and units[hi + 1].hint == "q" \
+                and units[hi + 1].fam is None and units[hi + 1].reason is None:
+            hi += 1
     _decide_region(units, lo, hi)
 
     # Text that repeats inside a paragraph (pull quotes, captions) goes.
@@ -573,6 +576,9 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                 if len(b.text) < 3 * len(art.title) + 10 and _norm(b.text) == key:
                     art.blocks.remove(b)
                     art.removed.append(Removed(b.text, "duplicate", b.start_line, b.end_line))
+    if art.title:
+        # As "# title" in Markdown, trailing hashes would read as closing marks.
+        art.title = re.sub(r"\s+#+$", "", art.title) or art.title
     if not art.title and art.blocks:
         first = art.blocks[0]
         if first.kind == HEADING:

@@ -145,9 +145,16 @@ def text_units(text: str, *, markdown: bool = False) -> list[Unit]:
         units.append(u)
         cur = u if u.hint in ("p", "q") else None
     if join_paragraphs:
-        # Markup may span the joined lines ("*a\nb*"): read it on the whole.
+        # Markup may span the joined lines ("*a\nb*"): read it on the whole;
+        # and a paragraph must not begin like a heading, quote or item.
         for u in units:
             if u.end - u.start > 1:
                 u.text = strip_inline(u.text)
+                if u.hint == "p":
+                    for _ in range(8):
+                        v = _line_unit(u.text, 0)
+                        if v is None or v.hint == "p":
+                            break
+                        u.text = v.text
         units = [u for u in units if u.text]
     return units
