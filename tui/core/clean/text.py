@@ -454,6 +454,18 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
             u.reason = "duplicate"
         seen_text.add(key)
 
+    # Text that repeats inside a longer paragraph (pull quotes, captions) goes.
+    long_keys = [_key(u) for u in units if u.nw >= 12 and u.label is None and u.reason is None]
+    long_text = "\n".join(long_keys)
+    exact: dict[str, int] = {}
+    for k in long_keys:
+        exact[k] = exact.get(k, 0) + 1
+    for u in units:
+        if 6 <= u.nw <= 30 and u.label is None and u.reason is None:
+            key = _key(u)
+            if long_text.count(key) > exact.get(key, 0):
+                u.reason = "duplicate"
+
     # A line right above an image credit is that image's caption.
     for k in range(1, n):
         u, prev = units[k], units[k - 1]
@@ -474,20 +486,6 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                 and units[hi + 1].fam is None and units[hi + 1].reason is None:
             hi += 1
     _decide_region(units, lo, hi)
-
-    # Text that repeats inside a paragraph (pull quotes, captions) goes.
-    body = [u for u in units if u.label in ("p", "h", "q", "cap", "li")]
-    long_keys = [_key(u) for u in body if u.nw >= 12]
-    long_text = "\n".join(long_keys)
-    exact: dict[str, int] = {}
-    for k in long_keys:
-        exact[k] = exact.get(k, 0) + 1
-    for u in body:
-        if 6 <= u.nw <= 30 and u.label in ("p", "q", "cap"):
-            key = _key(u)
-            # Found inside a longer, different paragraph.
-            if long_text.count(key) > exact.get(key, 0):
-                u.label, u.reason = "junk", "duplicate"
 
     # -- 5. outside the run: name every removed piece --------------------
     tail_start = tail_at if tail_at is not None else n
