@@ -43,7 +43,7 @@ DOC = st.lists(LINE, max_size=30).flatmap(
 ANY = st.one_of(DOC, st.text(max_size=400))
 KIND = st.sampled_from(["text", "markdown"])
 
-PROPS = settings(derandomize=True, max_examples=int(__import__("os").environ.get("CLEAN_PROPS_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPS = settings(derandomize=True, max_examples=int(__import__("os").environ.get("CLEAN_PROPS_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def input_words(text: str) -> set[str]:
