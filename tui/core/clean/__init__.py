@@ -17,7 +17,7 @@ from tui.core.textio import kind_of, read_article_text, strip_controls
 MAX_UNITS = 50_000
 
 #: Bumped whenever the cleaner's output changes (the library re-indexes).
-CLEANER_VERSION = 1
+CLEANER_VERSION = 2
 
 # Every escape sequence starts with a C0/C1 control, so this finds them all.
 _ANY_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
