@@ -490,3 +490,20 @@ async def test_last_article_from_another_library_is_not_reopened(home: Path, see
         await settle(app2, pilot)
         assert app2.current_path == str((hostile_library / "markup.txt").resolve())
         assert {Path(e.path).parent for e in app2.entries} == {hostile_library.resolve()}
+
+
+async def test_keys_typed_right_after_tab_and_enter_go_to_the_new_pane(home: Path,
+                                                                       seeds_dir: Path) -> None:
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        sl = app.query_one(SourceList)
+        # Typed ahead, in one burst (pilot.press waits after each key).
+        from textual import events
+
+        for key, char in (("tab", "\t"), ("j", "j"), ("enter", "\r"), ("j", "j"), ("j", "j")):
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.current_path == sl.visible_entries[1].path
+        assert app.query_one(ArticleView).cursor == 2

@@ -179,7 +179,8 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
         yield SearchBar()
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
-                yield SourceList(id="sources")
+                yield SourceList(id="sources",
+                                 on_select=lambda e: self.open_path(e.path, focus=True))
                 yield Static(id="library-status", markup=False)
             yield ArticleView(id="reader")
         yield CopydeskFooter(compact=True)
@@ -291,7 +292,7 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
         self.sources.update_entry(path, read=True)
         self._update_status()
         if focus:
-            self.reader.focus()
+            self._focus_now(self.reader)
 
     def _current_state(self) -> ReadingState | None:
         if self.current_path is None:
@@ -361,9 +362,14 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
     @on(SearchBar.Dismissed)
     def _on_search_dismissed(self) -> None:
         self.search_dismissed()  # search engineer: hide the results
-        self.reader.focus()
+        self._focus_now(self.reader)
 
     # -- focus: Tab / Shift+Tab move between the two panes ------------------------------------
+
+    def _focus_now(self, widget) -> None:
+        """Focus at once (``Widget.focus`` waits a turn, so keys typed right
+        after Tab or Enter would still go to the old widget)."""
+        widget.screen.set_focus(widget)
 
     def _cycle_panes(self, step: int) -> bool:
         """On the main screen, move focus between source list and reading pane."""
@@ -372,9 +378,9 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
         panes = [self.sources, self.reader]
         focused = self.focused
         if focused in panes:
-            panes[(panes.index(focused) + step) % len(panes)].focus()
+            self._focus_now(panes[(panes.index(focused) + step) % len(panes)])
         else:  # e.g. from the search bar
-            (panes[0] if step > 0 else panes[-1]).focus()
+            self._focus_now(panes[0] if step > 0 else panes[-1])
         return True
 
     def action_focus_next(self) -> None:
@@ -386,7 +392,7 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
             super().action_focus_previous()
 
     def action_focus_search(self) -> None:
-        self.query_one(SearchBar).focus()
+        self._focus_now(self.query_one(SearchBar))
 
     # -- library scanning ------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ Titles, outlets and file names are untrusted: they only ever go into
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from textual.binding import Binding
 from textual.content import Content
@@ -136,8 +136,12 @@ class SourceList(OptionList):
         def control(self) -> "SourceList":
             return self.source_list
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, classes: str | None = None,
+                 on_select: Callable[[Entry], None] | None = None) -> None:
         super().__init__(id=id, classes=classes, markup=False)
+        #: Called at once when an entry is chosen (keys typed right after
+        #: Enter then reach the opened article); else EntrySelected is posted.
+        self.on_select = on_select
         self.entries: list[Entry] = []
         self._all_options: list[EntryOption] = []
         self._query = ""
@@ -216,6 +220,13 @@ class SourceList(OptionList):
                 return
 
     # -- selection -------------------------------------------------------------
+
+    def action_select(self) -> None:
+        option = self.highlighted_option
+        if self.on_select is not None and isinstance(option, EntryOption):
+            self.on_select(option.entry)
+        else:
+            super().action_select()
 
     def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
