@@ -35,10 +35,11 @@ def clean(text: str, *, kind: str = "text", name: str = "") -> Article:
     from tui.core.clean.units import text_units
 
     text = text or ""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if kind != "html" and _ANY_CONTROL.search(text):  # cheap test first: the strip is slow
-        text = strip_controls(text)
+    if kind != "html":  # (the HTML parser reads line ends and controls itself)
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if _ANY_CONTROL.search(text):  # cheap test first: the strip is slow
+            text = strip_controls(text)
     notes: list[str] = []
     if kind == "html":
         from tui.core.clean.html import html_to_markdown

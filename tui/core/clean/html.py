@@ -12,6 +12,7 @@ Imported lazily: only the HTML path pays for these parsers.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: Elements that never hold article text.
 DROP_TAGS = [
@@ -59,6 +60,7 @@ _MAIN_PAIRS = frozenset(
 )
 
 
+@lru_cache(maxsize=8192)
 def _junk_attr(a: str) -> bool:
     """Junk words in a class/id string, unless it also names the article body."""
     low = a.lower()
