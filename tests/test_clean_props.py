@@ -47,7 +47,7 @@ PROPS = settings(derandomize=True, max_examples=int(__import__("os").environ.get
 
 
 def input_words(text: str) -> set[str]:
-    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = strip_controls(text.replace("\r\n", "\n"))
     return set(WORD.findall(" ".join(normalise_line(l) for l in text.split("\n"))))
 
 

@@ -36,8 +36,11 @@ def clean(text: str, *, kind: str = "text", name: str = "") -> Article:
 
     text = text or ""
     if kind != "html":  # (the HTML parser reads line ends and controls itself)
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        # Decoded files come with "\n" line ends and no controls already
+        # (textio.decode); for other callers CRLF is read as a line end and
+        # any other control, a lone CR included, is stripped.
+        if "\r\n" in text:
+            text = text.replace("\r\n", "\n")
         if _ANY_CONTROL.search(text):  # cheap test first: the strip is slow
             text = strip_controls(text)
     notes: list[str] = []

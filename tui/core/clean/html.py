@@ -277,6 +277,8 @@ def _convert(root) -> str:
             descend = node.child is not None
         elif tag not in _SKIP:
             descend = node.child is not None
+        elif buf and tag[0] != "-" and tag[0] != "_":
+            buf.append(" ")  # dropped content (a script, a form field) separates words
         if descend:
             stack_exit.append(node)
             node = node.child

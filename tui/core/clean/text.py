@@ -738,9 +738,9 @@ def _header_meta(units: list[Unit], title_i: int, art: Article, *, markdown: boo
             )
             long_sub = markdown and u.hint == "h" and (u.nw >= 14 or (u.nw >= 10 and not no_stop))
             more = any(v.label is None for v in units[i + 1:])  # a dek stands above a body
-            if (markdown and u.hint == "cap" and more) or long_sub or (
+            if more and ((markdown and u.hint == "cap") or long_sub or (
                 not markdown and u.hint != "cap" and (no_stop or next_meta) and u.nw <= 60
-            ):
+            )):
                 art.dek = u.text
                 u.label, u.reason = "meta", "dek"
                 dek_done = True

@@ -21,7 +21,7 @@ _QUOTE = re.compile(r"^>\s?(.*)$")
 _ITEM = re.compile(r"^(?:[-+•]|\*(?!\S*\*$)|(\d{1,3})[.)])\s+(.*)$")
 _CAPTION = re.compile(r"^\*(?!\*)(\S(?:.*\S)?)\*$")
 _RULE = re.compile(r"^(?:[-*_]\s*){3,}$")
-_FENCE = re.compile(r"^(?:```|~~~)")
+_FENCE = re.compile(r"^(?:```|~~~)[\w+-]*\s*$")
 
 # Inline Markdown: images, links, emphasis, code.
 _IMG = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
