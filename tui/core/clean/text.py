@@ -528,7 +528,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                         or u.label == "junk" and u.reason not in ("navigation", "related"))
                else 0.0 if u.hint == "h" else float(u.nw) - 1.5) for u in units]
         flo, fhi, fbest = _max_segment(fb)
-        if fhi >= flo and fbest > 0:
+        if fhi >= flo and fbest >= 4 and sum(units[k].nw for k in range(flo, fhi + 1)) >= 8:
             for k in range(flo, fhi + 1):
                 u = units[k]
                 if fb[k] > -8 and u.nw >= 1:
