@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 
 #: From this many files on, clean in a process pool.
 POOL_MIN_FILES = 24

@@ -54,7 +54,6 @@ _CAPTION_TAIL = _AtEnd(
     r"\((?:[^()]*\b(?:photo|photograph|image|picture|credit|courtesy|getty|reuters|afp|file|shutterstock)\b[^()]*)\)$",
     400, ")", re.I,
 )
-_NORM = re.compile(r"\W+")
 _URL_END = re.compile(r"\s*https?://\S+$")
 _HAS_ALPHA = re.compile(r"[^\W\d_]")
 _INNER_PUNCT = re.compile(r"[,.;:](?=\s)|[，。、；：]")
