@@ -358,6 +358,10 @@ def _head_meta(tree) -> dict:
         meta["author"] = author
     pub = next((tags[k] for k in ("article:published_time", "pubdate", "datepublished", "parsely-pub-date",
                                   "date", "dc.date", "publish-date", "sailthru.date") if tags.get(k)), None)
+    if not pub:
+        t = tree.css_first("time[datetime]")  # only when the head has no date
+        if t is not None:
+            pub = t.attributes.get("datetime")
     if pub:
         m = re.match(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?", pub.strip())
         if m:
