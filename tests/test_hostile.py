@@ -228,13 +228,16 @@ def _norm(s: str) -> str:
 
 _CC = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TAG = re.compile(r"<[^>]*>")
+# Elements whose content a browser never shows: dropped whole, tags and text.
+_INVISIBLE = re.compile(r"<(script|style|noscript|template|title)\b[^>]*>.*?(?:</\1\s*>|$)", re.S | re.I)
 
 
 def _input_words(text: str, kind: str) -> tuple[set[str], str]:
     """The words of *text* under every reasonable reading: controls stripped
     as sequences or as single characters, before or after HTML decoding;
     Markdown link targets dropped ("[a](http://x)" -> "a"); HTML tags
-    dropped, entities decoded (html.unescape drops references to control
+    dropped, with or without the content of invisible elements (script,
+    style...: "The<script>x</script>By" shows as "TheBy"), entities decoded (html.unescape drops references to control
     characters, an HTML parser decodes them and the cleaner strips them)."""
     from tui.core.textio import strip_controls
 
@@ -248,7 +251,7 @@ def _input_words(text: str, kind: str) -> tuple[set[str], str]:
         if kind != "html":
             return [v]
         out = []
-        for w in (v, _TAG.sub("", v)):
+        for w in (v, _TAG.sub("", v), _TAG.sub("", _INVISIBLE.sub("", v))):
             out += [w, html_mod.unescape(w), _NUMREF.sub(_numref, w)]
         return out
 
