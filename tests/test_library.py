@@ -404,3 +404,26 @@ def test_doc_dict_is_to_dict_and_round_trips():
         art.notes.append("a note")
         assert doc_dict(art) == art.to_dict()
         assert Article.from_dict(json.loads(json.dumps(doc_dict(art)))) == art
+
+
+def test_a_worker_dying_does_not_lose_files(tmp_path, home, monkeypatch):
+    """A worker process killed mid-ingest (OOM killer, crash): the pool is
+    broken; the files it had are cleaned in this process instead."""
+    lib_dir = tmp_path / "lib"
+    paths = make_library(lib_dir, 240)
+    parent = os.getpid()
+    real = cleaner.clean
+
+    def dies_in_worker(text, *, kind="text", name=""):
+        if os.getpid() != parent and name == str(paths[100]):
+            (tmp_path / "worker-died").touch()
+            os._exit(1)
+        return real(text, kind=kind, name=name)
+
+    monkeypatch.setattr(cleaner, "clean", dies_in_worker)
+    db = Database.open(home)
+    report = Library(db, [lib_dir]).scan(jobs=2)
+    assert report.workers == 2 and not report.interrupted
+    assert (report.indexed, report.failed) == (240, [])
+    assert (tmp_path / "worker-died").exists()  # the pool really broke
+    check_integrity(db)
