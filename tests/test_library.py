@@ -427,3 +427,31 @@ def test_a_worker_dying_does_not_lose_files(tmp_path, home, monkeypatch):
     assert (report.indexed, report.failed) == (240, [])
     assert (tmp_path / "worker-died").exists()  # the pool really broke
     check_integrity(db)
+
+
+def test_rescan_matches_every_file_whatever_the_name_order(tmp_path, home, clean_calls):
+    """The scan merges the files (sorted in Python) with the index (sorted by
+    SQLite): names that sort differently as walked, as bytes or with
+    non-ASCII letters must all be found unchanged on a rescan."""
+    root = tmp_path / "lib"
+    names = ["b.txt", "b/c.txt", "b-c.txt", "b0.txt", "B.md", "é.txt", "e.txt", "z/é/ü.md",
+             "z/e.txt", "a b.txt", "日本.md", "Ω.html", "b/a/x.txt"]
+    for i, n in enumerate(names):
+        p = root / n
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(article_text(i), encoding="utf-8")
+    db = Database.open(home)
+    lib = Library(db, [root])
+    first = lib.scan()
+    assert first.indexed == len(names) and first.failed == []
+    clean_calls.clear()
+    again = lib.scan()
+    assert (again.indexed, again.unchanged, again.missing) == (0, len(names), 0)
+    assert clean_calls == []
+    (root / "b" / "c.txt").unlink()
+    (root / "b1.txt").write_text(article_text(50), encoding="utf-8")
+    third = lib.scan()
+    assert (third.indexed, third.unchanged, third.missing) == (1, len(names) - 1, 1)
+    assert clean_calls == [str(root / "b1.txt")]
+    assert {e.path for e in lib.entries()} == {str(root / n) for n in names + ["b1.txt"]
+                                               if n != "b/c.txt"}

@@ -312,38 +312,54 @@ class Library:
         report = ScanReport()
         # Only what the comparison needs is kept per file (100k files: tens
         # of MB less than stat results and whole rows).
-        files: dict[str, tuple[int, int]] = {}
-        for sp, st in _walk(self.roots, report.skipped):
-            if sp not in files:
-                files[sp] = (st.st_size, st.st_mtime_ns)
+        # (path, size, mtime_ns) in path order, merged below with the index
+        # read in the same order: no per-file map of what is indexed (100k
+        # files: tens of MB less than dicts of stat results and rows).
+        files = sorted({sp: (sp, st.st_size, st.st_mtime_ns)
+                        for sp, st in _walk(self.roots, report.skipped)}.values())
         report.total = total = len(files)
         where, params = _roots_sql(self._keys)
         cur = self.db.conn.cursor()
         cur.row_factory = None
-        current = CLEANER_VERSION
-        # path -> (size, mtime_ns, state): 0 ok and current, 1 error and
-        # current, 2 indexed by another cleaner version, 3 missing.
-        known = {r[0]: r[1:] for r in cur.execute(
+        # (path, size, mtime_ns, state): 0 ok and current, 1 error and
+        # current, 2 indexed by another cleaner version, 3 missing. Paths sort
+        # the same in SQLite (UTF-8 bytes) and Python (code points).
+        rows = cur.execute(
             "SELECT path, size, mtime_ns, CASE WHEN status = 'missing' THEN 3 "
             "WHEN cleaner_version IS NOT ? THEN 2 WHEN status = 'ok' THEN 0 ELSE 1 END "
             "FROM articles INDEXED BY articles_scan "
-            f"WHERE {where}", [current, *params])}
+            f"WHERE {where} ORDER BY path", [CLEANER_VERSION, *params])
 
         todo: list[tuple[str, str | None]] = []
+        indexed: set[str] = set()  # paths in todo that have a row already
         changed_ok: list[int] = []  # indexes in todo whose stored hash may match
-        for sp, (size, mtime) in files.items():
-            row = known.get(sp)
-            if row is None or row[2] >= 2:
+        vanished: list[str] = []
+        row = next(rows, None)
+        for sp, size, mtime in files:
+            while row is not None and row[0] < sp:
+                if row[3] != 3:
+                    vanished.append(row[0])
+                row = next(rows, None)
+            if row is None or row[0] != sp:
                 todo.append((sp, None))
-            elif row[0] == size and row[1] == mtime:
-                if row[2] == 0:
+                continue
+            _, r_size, r_mtime, state = row
+            row = next(rows, None)
+            if state < 2 and r_size == size and r_mtime == mtime:
+                if state == 0:
                     report.unchanged += 1
                 else:
                     report.failed.append((sp, ""))
-            else:
-                if row[2] == 0:
-                    changed_ok.append(len(todo))
-                todo.append((sp, None))
+                continue
+            if state == 0:
+                changed_ok.append(len(todo))
+            indexed.add(sp)
+            todo.append((sp, None))
+        while row is not None:
+            if row[3] != 3:
+                vanished.append(row[0])
+            row = next(rows, None)
+        del files
         if changed_ok:  # the stored hashes of changed files (to skip re-cleaning)
             for i in changed_ok:
                 sp = todo[i][0]
@@ -353,8 +369,6 @@ class Library:
             report.failed = [(sp, self.db.execute("SELECT COALESCE(error, status) FROM articles "
                                                   "WHERE path = ?", (sp,)).fetchone()[0])
                              for sp, _ in report.failed]
-        vanished = [sp for sp, row in known.items() if row[2] != 3 and sp not in files]
-        del files
         tick = _Throttle(progress, total)
         done = total - len(todo)
         tick(done, "", force=True)
@@ -368,7 +382,7 @@ class Library:
                 else:
                     batches = self._sequential(todo, chunk_size, stop, report)
                 for results in batches:
-                    self._write(writer, results, known, report)
+                    self._write(writer, results, indexed, report)
                     done += len(results)
                     tick(done, results[-1][1])
             if vanished and not report.interrupted:
@@ -450,7 +464,8 @@ class Library:
             ex.shutdown(wait=True, cancel_futures=True)
 
     @staticmethod
-    def _write(writer: Database, results: list[tuple], known: dict, report: ScanReport) -> None:
+    def _write(writer: Database, results: list[tuple], indexed: set[str],
+               report: ScanReport) -> None:
         """Store one chunk of ingest results in one transaction."""
         now = time.time()
         paragraphs: list[tuple] = []
@@ -475,7 +490,7 @@ class Library:
                                                     os.path.basename(sp), now)).fetchone()[0]
                     report.failed.append((sp, reason))
                     paras = ()
-                if sp in known:
+                if sp in indexed:
                     c.execute("DELETE FROM paragraphs WHERE article_id = ?", (aid,))
                 paragraphs.extend((aid, i, k, t) for i, (k, t) in enumerate(paras))
             if paragraphs:
