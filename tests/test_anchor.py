@@ -167,12 +167,22 @@ def test_near_miss_elsewhere_without_context_is_not_taken():
 
 words = st.sampled_from(VOCAB)
 # Prose-like text. Words do not repeat within a paragraph, nor paragraphs
-# within a text: in degenerate text ("the the the ...") an edited quote is
+# (nor any two-word phrase) within a text: in degenerate text ("the the the
+# ...", or two paragraphs differing by one word) an edited quote is
 # genuinely closer to some other stretch than to its own remains, and no
 # anchoring method can tell them apart.
 paragraph = st.lists(words, min_size=4, max_size=40, unique=True).map(
     lambda ws: " ".join(ws).capitalize() + ".")
-texts = st.lists(paragraph, min_size=2, max_size=12, unique=True).map("\n\n".join)
+
+
+def _no_repeated_phrase(text: str) -> bool:
+    ws = text.lower().replace(".", "").split()
+    pairs = list(zip(ws, ws[1:]))
+    return len(pairs) == len(set(pairs))
+
+
+texts = st.lists(paragraph, min_size=2, max_size=12, unique=True).map("\n\n".join).filter(
+    _no_repeated_phrase)
 insertion = st.lists(words, max_size=8).map(" ".join)
 
 
@@ -295,3 +305,14 @@ def test_edits_in_the_context_still_find_the_quote():
     exact, right = _monte_carlo(trials, near_rate=0.4, seed=7)
     assert exact == trials
     assert right / trials >= 0.95, f"{right}/{trials} at the right place"
+
+
+def test_mangled_quote_pinned_by_its_context_is_not_moved_to_a_look_alike():
+    """Found by hypothesis: the quote "The parl" loses "The"; "That parl"
+    further on is within the error bound, but the intact context says where
+    the passage was, so the mark stays there (fuzzy) or becomes an orphan."""
+    text = "The parliament have of a government and.\n\nThat parliament have on a government the."
+    q = describe(text, 0, 8)
+    new = text[3:]
+    f = locate(new, q)
+    assert f is None or f.start < 5, f

@@ -109,8 +109,50 @@ def locate(text: str, q: Quote) -> Found | None:
         pos = text.find(exact, pos + 1)
     if best is not None:
         return best
-    # 3. Fuzzy: bounded edit distance, checked against the context.
+    # 3. Both sides of the context still there, once each: the passage is
+    #    what lies between them, close enough to the quote or an orphan.
+    pinned = _between_context(text, q)
+    if pinned is not None:
+        return pinned or None
+    # 4. Fuzzy: bounded edit distance, checked against the context.
     return _fuzzy(text, q)
+
+
+def _between_context(text: str, q: Quote) -> Found | bool | None:
+    """When the stored prefix and suffix each occur exactly once (a prefix
+    shorter than CONTEXT must start the text, a short suffix end it) and
+    close together, the passage can only be the text between them: a Found
+    when that is within the error bound of the quote, False (orphan) when
+    it is not, so that a mangled quote is never moved onto look-alike text
+    elsewhere. None when the context does not pin the passage down."""
+    m = len(q.exact)
+    k = int(m * MAX_ERROR_RATE)
+    if len(q.prefix) < CONTEXT:
+        if not text.startswith(q.prefix):
+            return None
+        lo = len(q.prefix)
+    else:
+        lo = text.find(q.prefix)
+        if lo == -1 or text.find(q.prefix, lo + 1) != -1:
+            return None
+        lo += len(q.prefix)
+    if len(q.suffix) < CONTEXT:
+        if not text.endswith(q.suffix):
+            return None
+        hi = len(text) - len(q.suffix)
+    else:
+        hi = text.find(q.suffix, lo)
+        if hi == -1 or text.find(q.suffix, hi + 1) != -1:
+            return None
+    if not (0 <= hi - lo <= m + k):
+        return None
+    from rapidfuzz.distance import Levenshtein
+
+    lo, hi = trim_span(text, lo, hi)
+    d = Levenshtein.distance(q.exact, text[lo:hi], score_cutoff=k)
+    if hi <= lo or d > k:
+        return False
+    return Found(lo, hi, FUZZY, 2.0 * (1.0 - d / m) + 2.0)
 
 
 # -- scoring -------------------------------------------------------------------
