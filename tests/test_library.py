@@ -455,3 +455,18 @@ def test_rescan_matches_every_file_whatever_the_name_order(tmp_path, home, clean
     assert clean_calls == [str(root / "b1.txt")]
     assert {e.path for e in lib.entries()} == {str(root / n) for n in names + ["b1.txt"]
                                                if n != "b/c.txt"}
+
+
+def test_symlinked_subfolder_is_listed_under_the_root(tmp_path, home):
+    """Files reached through a symlinked folder keep their path under the
+    root (so entries() of that root lists them)."""
+    outside = tmp_path / "elsewhere"
+    make_library(outside, 2)
+    root = tmp_path / "lib"
+    make_library(root, 1)
+    (root / "linked").symlink_to(outside / "000")
+    db = Database.open(home)
+    lib = Library(db, [root])
+    assert lib.scan().indexed == 3
+    paths = [e.path for e in lib.entries()]
+    assert str(root / "linked" / "00001.txt") in paths and len(paths) == 3
