@@ -89,3 +89,39 @@ def test_no_control_characters_in_output(text, kind):
     outs += [r.text for r in art.removed]
     for s in outs:
         assert not CONTROL.search(s), repr(s)
+
+
+# -- regressions found by the fuzzers --------------------------------------------------------
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("text,kind", [
+    # a standfirst with no body under it is read with the rest
+    ("<script>alert(1)</script>\nA0A<style>p{}</style>The&amp;The\nThe", "text"),
+    # a first paragraph shaped like our "outlet · section" line
+    ("The · The<style>p{}</style>A?", "text"),
+    ("Heading\n\n- Tea · Coffee the the the the the the the.\n\nThe · The", "markdown"),
+])
+def test_idempotent_regressions(text, kind):
+    art = clean(text, kind=kind)
+    again = clean(art.markdown(), kind="markdown")
+    assert [b.text for b in again.blocks] == [b.text for b in art.blocks]
+    assert again.title == art.title
+
+
+def test_dek_without_body_becomes_body():
+    art = clean("Title\nA standfirst line that has quite a few words in it here\nx", kind="text")
+    assert art.dek is None or art.blocks
+
+
+@pytest.mark.parametrize("text", [
+    "1\x9d\n0&#27;[31mBy Jane Doe0The“quotes”A?",
+    "㐀A0A\x9d<li>TheBy Jane Doe\x1b[31;1mRED\x1b[0m0A0A",
+])
+def test_html_escape_sequences_end_at_the_line_end(text):
+    """An unterminated escape sequence in HTML ends at its source line end,
+    as in text: it must not swallow words the parser joined onto its line."""
+    from tests.test_hostile import check_clean_properties
+
+    check_clean_properties(text, "html")

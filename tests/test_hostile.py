@@ -228,6 +228,9 @@ def _norm(s: str) -> str:
 
 _CC = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TAG = re.compile(r"<[^>]*>")
+# The HTML tokenizer's rule: "<" opens a tag only before a letter, "/", "!" or "?"
+# (a browser shows "<²0<b>x" as "<²0x").
+_TAG_STRICT = re.compile(r"<[A-Za-z/!?][^>]*>")
 # Elements whose content a browser never shows: dropped whole, tags and text.
 _INVISIBLE = re.compile(r"<(script|style|noscript|template|title)\b[^>]*>.*?(?:</\1\s*>|$)", re.S | re.I)
 
@@ -251,7 +254,8 @@ def _input_words(text: str, kind: str) -> tuple[set[str], str]:
         if kind != "html":
             return [v]
         out = []
-        for w in (v, _TAG.sub("", v), _TAG.sub("", _INVISIBLE.sub("", v))):
+        for w in (v, _TAG.sub("", v), _TAG.sub("", _INVISIBLE.sub("", v)), _TAG_STRICT.sub("", v),
+                  _TAG_STRICT.sub("", _INVISIBLE.sub("", v))):
             out += [w, html_mod.unescape(w), _NUMREF.sub(_numref, w)]
         return out
 

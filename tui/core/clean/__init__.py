@@ -35,14 +35,15 @@ def clean(text: str, *, kind: str = "text", name: str = "") -> Article:
     from tui.core.clean.units import text_units
 
     text = text or ""
-    if kind != "html":  # (the HTML parser reads line ends and controls itself)
-        # Decoded files come with "\n" line ends and no controls already
-        # (textio.decode); for other callers CRLF is read as a line end and
-        # any other control, a lone CR included, is stripped.
-        if "\r\n" in text:
-            text = text.replace("\r\n", "\n")
-        if _ANY_CONTROL.search(text):  # cheap test first: the strip is slow
-            text = strip_controls(text)
+    # Decoded files come with "\n" line ends and no controls already
+    # (textio.decode); for other callers CRLF is read as a line end and any
+    # other control, a lone CR included, is stripped -- in HTML too, before
+    # the parser joins lines (an unterminated escape sequence ends at its
+    # line end, as in the text).
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    if _ANY_CONTROL.search(text):  # cheap test first: the strip is slow
+        text = strip_controls(text)
     notes: list[str] = []
     if kind == "html":
         from tui.core.clean.html import html_to_markdown

@@ -522,7 +522,15 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
 
     # No prose at all (a poem, a list, notes): keep the main run of plain
     # lines rather than show an empty article.
-    if not any(u.label in ("p", "q", "li", "cap") for u in units):
+    no_body = not any(u.label in ("p", "q", "li", "cap") for u in units)
+    dek_u = None
+    if no_body and art.dek is not None:
+        # A standfirst stands above a body: with none, it is read with the rest.
+        dek_u = next((u for u in units if u.label == "meta" and u.reason == "dek"), None)
+        if dek_u is not None:
+            dek_u.label = dek_u.reason = None
+            art.dek = None
+    if no_body:
         fb = [(-8.0 if (u.fam is not None or u.label == "meta" or u.reason in ("duplicate", "artifact")
                         or u.label == "junk" and u.reason not in ("navigation", "related"))
                else 0.0 if u.hint == "h" else float(u.nw) - 1.5) for u in units]
@@ -532,6 +540,9 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                 u = units[k]
                 if fb[k] > -8 and u.nw >= 1:
                     u.label, u.reason = ("h" if u.hint == "h" else u.hint if u.hint in ("li", "q", "cap") else "p"), None
+    if dek_u is not None and dek_u.label is None:
+        art.dek = dek_u.text  # not taken as body either: it stays the standfirst
+        dek_u.label, dek_u.reason = "meta", "dek"
 
     # A heading or two with nothing after them head nothing (a longer run of
     # headings is content set as headings, e.g. a recipe's steps).
@@ -585,6 +596,15 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
             art.removed.append(Removed(first.text, "metadata", first.start_line, first.end_line))
         else:
             art.title = short_title(first.text)
+    # Our Markdown writes "outlet · By author · date · section" under the
+    # title when any is known; with none known, a first paragraph of that
+    # shape would be read back as that line: it is read as one here too.
+    if not art.meta_line() and art.blocks and art.blocks[0].kind == PARAGRAPH and " · " in art.blocks[0].text:
+        b = art.blocks[0]
+        if _meta_from_line(Unit(b.text, 0, 1), Article()):
+            _meta_from_line(Unit(b.text, 0, 1), art)
+            art.blocks.pop(0)
+            art.removed.append(Removed(b.text, "metadata", b.start_line, b.end_line))
     return art
 
 
@@ -709,6 +729,7 @@ def _header_meta(units: list[Unit], title_i: int, art: Article, *, markdown: boo
     i = title_i + 1
     steps = 0
     gap = 0  # units skipped since the last headline/meta line
+    meta_line_read = False
     while i < n and steps < 10 and gap < 3:
         u = units[i]
         steps += 1
@@ -716,7 +737,8 @@ def _header_meta(units: list[Unit], title_i: int, art: Article, *, markdown: boo
             i += 1
             gap += u.label != "meta"
             continue
-        if markdown and " · " in u.text and _meta_from_line(u, art):
+        if markdown and not meta_line_read and u.hint == "p" and " · " in u.text and _meta_from_line(u, art):
+            meta_line_read = True  # (we write one such line)
             i += 1
             gap = 0
             continue
