@@ -111,13 +111,35 @@ def progress_bar(done: int, total: int, width: int = 12) -> str:
     return "━" * filled + ("╺" if filled < width else "") + "─" * max(0, width - filled - 1)
 
 
+#: Terminals narrower than this get the narrow source list.
+WIDE_FROM = 100
+SIDEBAR_WIDE, SIDEBAR_NARROW = 38, 30
+
+
+def sidebar_width(terminal_width: int) -> int:
+    return SIDEBAR_WIDE if terminal_width >= WIDE_FROM else SIDEBAR_NARROW
+
+
+class MainPanes(Horizontal):
+    """Source list and reading pane; the list narrows on narrow terminals.
+
+    (Set here as an inline width rather than with Textual's breakpoint
+    classes on the screen, which restyle every widget when they first apply:
+    a few milliseconds of start-up.)"""
+
+    def on_resize(self, event) -> None:
+        width = sidebar_width(self.app.size.width)
+        sidebar = self.query_one("#sidebar")
+        if sidebar.styles.width is None or sidebar.styles.width.value != width:
+            sidebar.styles.width = width
+
+
 class CopydeskApp(SearchMixin, MarksMixin, App[int]):
     """The copydesk reader."""
 
     CSS_PATH = "copydesk.tcss"
     TITLE = "copydesk"
     COMMANDS = App.COMMANDS | {_copydesk_commands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS = [
         Binding("q", "quit", "Quit"),
@@ -177,8 +199,9 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
         yield SearchBar()
-        with Horizontal(id="main"):
-            with Vertical(id="sidebar"):
+        with MainPanes(id="main"):
+            with Vertical(id="sidebar") as sidebar:
+                sidebar.styles.width = sidebar_width(self.size.width)
                 yield SourceList(id="sources",
                                  on_select=lambda e: self.open_path(e.path, focus=True))
                 yield Static(id="library-status", markup=False)
