@@ -109,10 +109,15 @@ def test_comment_thread_without_a_header_is_removed():
 def test_huge_inputs_are_shown_uncleaned_with_a_note():
     from tui.core.clean import MAX_UNITS
 
-    text = "\n".join(f"line {i} of a very long list" for i in range(MAX_UNITS + 10))
-    art = clean(text)
-    assert len(art.blocks) == MAX_UNITS + 10
+    lines = [f"line {i} of a very long list" for i in range(MAX_UNITS + 10)]
+    art = clean("\n".join(lines))
     assert any("too long to clean" in n for n in art.notes)
+    # Every line is shown, in order, with its source line range; consecutive
+    # lines are read together (not one block a line: 50,000 blocks is too many).
+    assert " ".join(b.text for b in art.blocks) == " ".join(lines)
+    assert len(art.blocks) < len(lines) / 10
+    for b in art.blocks:
+        assert b.text == " ".join(lines[b.start_line: b.end_line])
 
 
 def test_blog_page_furniture_around_a_short_post():

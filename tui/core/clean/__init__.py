@@ -15,6 +15,8 @@ from tui.core.textio import kind_of, read_article_text, strip_controls
 #: Past this many blocks a file is not an article: it is shown uncleaned
 #: (cleaning costs about 25 µs a block; 50,000 blocks is over 1 s).
 MAX_UNITS = 50_000
+#: ...and read as paragraphs of up to this many consecutive lines.
+PLAIN_GROUP = 50
 
 #: Bumped whenever the cleaner's output changes (the library re-indexes).
 CLEANER_VERSION = 2
@@ -53,6 +55,8 @@ def clean(text: str, *, kind: str = "text", name: str = "") -> Article:
             # Controls are stripped from what the page yields (far smaller than the page).
             if _ANY_CONTROL.search(md):
                 md = strip_controls(md)
+            if "note" in meta:
+                notes.append(meta.pop("note"))
             meta = {k: strip_controls(v) for k, v in meta.items()}
         except Exception as e:  # noqa: BLE001 - never lose an article to a parser bug
             md, meta = strip_controls(_crude_text(text)), {}
@@ -61,10 +65,10 @@ def clean(text: str, *, kind: str = "text", name: str = "") -> Article:
     else:
         meta, markdown = None, kind == "markdown"
     try:
-        units = text_units(text, markdown=markdown)
-        if len(units) > MAX_UNITS:
-            art = _plain(text)
-            notes.append(f"This file is too long to clean ({len(units):,} blocks); it is shown uncleaned.")
+        units = text_units(text, markdown=markdown, limit=MAX_UNITS)
+        if units is None:
+            art = _plain(text, group=PLAIN_GROUP)
+            notes.append(f"This file is too long to clean (over {MAX_UNITS:,} blocks); it is shown uncleaned.")
         else:
             art = clean_units(units, markdown=markdown, html_meta=meta)
     except Exception as e:  # noqa: BLE001 - a rule bug must not lose the article
@@ -76,11 +80,39 @@ def clean(text: str, *, kind: str = "text", name: str = "") -> Article:
     return art
 
 
-def _plain(text: str) -> Article:
-    """Every non-blank line a paragraph: the reading when the rules fail."""
+def _plain(text: str, group: int = 1) -> Article:
+    """Every non-blank line a paragraph: the reading when the rules fail.
+
+    With *group* > 1 (files too long to clean), consecutive non-blank lines
+    are read together, up to *group* lines a paragraph: a file of 400,000
+    short lines gives 8,000 blocks, not 400,000.
+    """
     from tui.core.model import PARAGRAPH, Block
 
-    blocks = [Block(PARAGRAPH, " ".join(l.split()), i, i + 1) for i, l in enumerate(text.split("\n")) if l.strip()]
+    blocks: list[Block] = []
+    lines = text.split("\n")
+    if group <= 1:
+        blocks = [Block(PARAGRAPH, " ".join(l.split()), i, i + 1) for i, l in enumerate(lines) if l.strip()]
+        return Article(blocks=blocks)
+    # Blank lines end a paragraph, unless there are too many paragraphs:
+    # then fixed runs of *group* lines.
+    fragmented = text.count("\n\n") > MAX_UNITS // 5
+    start, buf = 0, []
+    for i, l in enumerate(lines):
+        if l and not l.isspace():
+            if not buf:
+                start = i
+            buf.append(l)
+            if len(buf) < group:
+                continue
+        elif not buf or fragmented:
+            continue
+        text_ = " ".join(" ".join(buf).split())
+        if text_:
+            blocks.append(Block(PARAGRAPH, text_, start, i + 1 if l and not l.isspace() else i))
+        buf = []
+    if buf:
+        blocks.append(Block(PARAGRAPH, " ".join(" ".join(buf).split()), start, len(lines)))
     return Article(blocks=blocks)
 
 

@@ -97,8 +97,11 @@ def html_to_markdown(html: str) -> tuple[str, dict]:
         from selectolax.lexbor import LexborHTMLParser
     except ImportError:  # pragma: no cover - selectolax is a dependency
         return _bs4_markdown(html), {}
+    html, squashed = limit_depth(html)
     tree = LexborHTMLParser(html)
     meta = _head_meta(tree)
+    if squashed:
+        meta["note"] = f"This page nests {squashed:,} elements too deep; they were read flat."
     body = tree.body
     if body is None:
         return "", meta
@@ -113,7 +116,86 @@ def html_to_markdown(html: str) -> tuple[str, dict]:
         if len(node.text(deep=True)) < limit:
             node.remove()
     _prune_classes(main, limit)
-    return _convert(main), meta
+    md, complete = _convert(main)
+    if not complete and "note" not in meta:
+        meta["note"] = f"This page is too long: only its first {MAX_LINES:,} blocks were read."
+    return md, meta
+
+
+#: The converter stops after this many Markdown blocks (a page of more is
+#: not an article the cleaner can judge; this bounds the time on any page).
+MAX_LINES = 100_000
+
+
+#: Elements nested deeper than this are read flat: lexbor's parse time grows
+#: with the square of the depth (32,000 nested <div>s take seconds).
+MAX_DEPTH = 4000
+_CHUNK = 1 << 16
+_TAG_RX = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr keygen".split())
+# Tags whose opening closes an open one of the same kind (<p>a<p>b).
+_SELF_CLOSING = frozenset("p li dt dd option tr td th".split())
+_SCOPES = frozenset("ul ol dl table tbody thead tfoot div section article blockquote select datalist".split())
+
+
+def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
+    """*html* with the opening (and matching closing) tags of elements nested
+    deeper than *max_depth* removed, and how many were removed.
+
+    A cheap bound first (tags opened minus closed, per 64 KB chunk): an
+    ordinary page never reaches it and is returned as it is; only then are
+    the tags walked (linear time).
+    """
+    depth_bound = peak = 0
+    for k in range(0, len(html), _CHUNK):
+        part = html[k: k + _CHUNK]
+        lt = part.count("<")
+        if not lt:
+            continue
+        closes = part.count("</")
+        opens = lt - closes
+        peak = max(peak, depth_bound + opens)
+        depth_bound = max(0, depth_bound + opens - closes)
+    if peak <= max_depth:
+        return html, 0
+    out: list[str] = []
+    pos = 0
+    stack: list[str] = []
+    dropped = 0      # openers removed (their closers are removed too)
+    removed = 0
+    for m in _TAG_RX.finditer(html):
+        name = m.group(2).lower()
+        if m.group(1):  # a closing tag
+            if dropped and (not stack or stack[-1] != name):
+                dropped -= 1
+                out.append(html[pos: m.start()])
+                pos = m.end()
+                continue
+            for j in range(len(stack) - 1, max(len(stack) - 9, -1), -1):
+                if stack[j] == name:
+                    del stack[j:]
+                    break
+            continue
+        if name in _VOID or m.group().endswith("/>"):
+            continue
+        if name in _SELF_CLOSING:
+            for j in range(len(stack) - 1, max(len(stack) - 4, -1), -1):
+                if stack[j] == name:
+                    del stack[j:]
+                    break
+                if stack[j] in _SCOPES:  # <li><ul><li>: a nested list
+                    break
+        if len(stack) >= max_depth:
+            dropped += 1
+            removed += 1
+            out.append(html[pos: m.start()])
+            pos = m.end()
+            continue
+        stack.append(name)
+    if not removed:
+        return html, 0
+    out.append(html[pos:])
+    return "".join(out), removed
 
 
 def _prune_classes(root, limit: float) -> None:
@@ -208,8 +290,9 @@ def _pick_main(body):
     return node
 
 
-def _convert(root) -> str:
-    """Iterative DOM walk -> Markdown lines (headings, quotes, items, paragraphs)."""
+def _convert(root) -> tuple[str, bool]:
+    """Iterative DOM walk -> Markdown lines (headings, quotes, items,
+    paragraphs), and False if it stopped at MAX_LINES blocks."""
     out: list[str] = []
     buf: list[str] = []
     prefix_stack: list[str] = []   # "> " for blockquotes
@@ -243,9 +326,12 @@ def _convert(root) -> str:
     lists: list[list] = []  # [ordered, count] per open list
     node = root.child
     if node is None:
-        return ""
+        return "", True
     stack_exit: list = []
+    cap = 2 * MAX_LINES  # (a blank line after each block)
     while node is not None:
+        if len(out) > cap:
+            return "\n".join(out), False
         tag = node.tag
         descend = False
         if tag == "-text":
@@ -312,7 +398,7 @@ def _convert(root) -> str:
                 node = None
                 break
     flush()
-    return "\n".join(out)
+    return "\n".join(out), True
 
 
 # Markers a plain paragraph must not start with (numbers "1) " are kept:

@@ -23,10 +23,12 @@ _CAPTION = re.compile(r"^\*(?!\*)(\S(?:.*\S)?)\*$")
 _RULE = re.compile(r"^(?:[-*_]\s*){3,}$")
 _FENCE = re.compile(r"^(?:```|~~~)[\w+-]*\s*$")
 
-# Inline Markdown: images, links, emphasis, code.
-_IMG = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
-_LINK = re.compile(r"\[([^\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)")
-_BOLD = re.compile(r"(?<![\w*])\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*(?![\w*])")
+# Inline Markdown: images, links, emphasis, code. Linear time on any line:
+# a bracket's text stops at the next bracket and bold text at the next "**",
+# so the scans from successive openers never overlap ("[" * n, "**a " * n).
+_IMG = re.compile(r"!\[([^\[\]\n]*+)\]\([^()\n]*+\)")
+_LINK = re.compile(r"\[([^\[\]\n]++)\]\((?>[^()\s]++|\([^()\s]*+\))*+(?:\s+\"[^\"\n]*+\")?\)")
+_BOLD = re.compile(r"(?<![\w*])\*\*(?=[^\s*])((?:[^*\n]|\*(?!\*))+?)(?<=[^\s*])\*\*(?![\w*])")
 _EM = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
 _CODE = re.compile(r"(?<![\w`])`([^`\n]+)`(?![\w`])")
 
@@ -117,9 +119,12 @@ def _looks_wrapped(lines: list[str]) -> bool:
     return near >= 0.6 * len(longish) and len(longish) >= 0.5 * len(lens)
 
 
-def text_units(text: str, *, markdown: bool = False) -> list[Unit]:
-    """Units of *text* (already control-stripped)."""
+def text_units(text: str, *, markdown: bool = False, limit: int | None = None) -> list[Unit] | None:
+    """Units of *text* (already control-stripped); None past *limit* units
+    (found without reading the rest of the text)."""
     lines = text.split("\n")
+    if limit is None:
+        limit = len(lines) + 1
     join_paragraphs = markdown or _looks_wrapped(lines)
     units: list[Unit] = []
     cur: Unit | None = None
@@ -143,6 +148,8 @@ def text_units(text: str, *, markdown: bool = False) -> list[Unit]:
             cur.end = i + 1
             continue
         units.append(u)
+        if len(units) > limit:
+            return None
         cur = u if u.hint in ("p", "q") else None
     if join_paragraphs:
         # Markup may span the joined lines ("*a\nb*"): read it on the whole;
