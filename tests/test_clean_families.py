@@ -85,7 +85,7 @@ def test_related_teasers_outweighing_a_short_article_are_not_the_article():
     assert art.title == "Ferry timetable changes from Monday"
     assert art.author == "Jane Roe"
     assert [b.text[:20] for b in art.blocks] == ["The ferry company sa", "Passengers who hold "]
-    reasons = {r.text: r.reason for r in art.removed}
+    reasons = removed_lines(art)
     assert reasons["Related stories"] == "related"
     assert reasons[teasers[0][1]] == "related"
 
@@ -103,7 +103,7 @@ def test_comment_thread_without_a_header_is_removed():
     ]
     art = clean("\n".join(["Ferry Changes", "By Jane Roe", *body, *thread]))
     assert [b.text for b in art.blocks] == body
-    assert {r.reason for r in art.removed if r.text in thread} == {"comments"}
+    assert {reason for t, reason in removed_lines(art).items() if t in thread} == {"comments"}
 
 
 def test_huge_inputs_are_shown_uncleaned_with_a_note():
@@ -136,7 +136,7 @@ def test_blog_page_furniture_around_a_short_post():
     assert art.title == "Ferry Changes"
     assert art.published == "2023-03-03"
     assert [b.text for b in art.blocks] == body
-    reasons = {r.text: r.reason for r in art.removed}
+    reasons = removed_lines(art)
     assert reasons["Share this:"] == "share-counter" and reasons["Related"] == "related"
     assert reasons["Leave a Reply Cancel reply"] == "comments" and reasons["Skip to content"] == "navigation"
 
@@ -164,7 +164,7 @@ def test_news_page_metadata_caption_and_inline_furniture():
     assert (art.author, art.published, art.outlet) == ("Jane Roe", "2023-03-03T08:15", "The Island Times")
     assert [b.text for b in art.blocks if b.kind == "paragraph"] == body
     assert [b.text for b in art.blocks if b.kind == "caption"] == ["The ferry leaving the harbour on a calm morning."]
-    reasons = {r.text: r.reason for r in art.removed}
+    reasons = removed_lines(art)
     assert reasons["Photo: Ewan Baird/The Island Times"] == "credit"
     assert reasons["Advertisement"] == reasons["Story continues below advertisement"] == "advertisement"
     assert reasons["RELATED: Storm damage closes the quay for a week"] == "related"
@@ -186,3 +186,29 @@ def test_texts_without_prose_are_not_emptied():
     again = clean(art.markdown(), kind="markdown")
     assert [(b.kind, b.text) for b in again.blocks] == [(b.kind, b.text) for b in art.blocks]
     assert clean("Home\nAbout\nContact").blocks == []
+
+
+def removed_lines(art) -> dict[str, str]:
+    """Each removed line's text -> its reason (neighbouring removed lines with
+    the same reason come as one Removed, their texts joined by newlines)."""
+    return {t: r.reason for r in art.removed for t in r.text.split("\n")}
+
+
+def test_neighbouring_removed_lines_with_one_reason_are_one_entry():
+    body = [
+        "The ferry company said on Friday that the first morning crossing will leave half an hour later from Monday, because of repairs to the pier.",
+        "Passengers who hold season tickets will be offered a refund for the week, the company said in a statement, and the last crossing will not change.",
+        "The harbour master said the repairs should be finished before the summer, when the number of passengers usually doubles.",
+    ]
+    junk = [f"Menu item {i}" for i in range(2000)]
+    text = "\n".join(["Ferry Changes", "By Jane Roe", *body, *junk])
+    art = clean(text)
+    assert [b.text for b in art.blocks] == body
+    last = art.removed[-1]
+    assert last.text.split("\n") == junk
+    assert (last.start_line, last.end_line) == (5, 5 + len(junk))
+    assert len(art.removed) <= 3
+    # Every removed line is still accounted for, with its reason and its lines.
+    lines = text.split("\n")
+    for r in art.removed:
+        assert r.text.split("\n") == [" ".join(l.split()) for l in lines[r.start_line: r.end_line] if l.strip()]

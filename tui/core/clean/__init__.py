@@ -19,7 +19,7 @@ MAX_UNITS = 50_000
 PLAIN_GROUP = 50
 
 #: Bumped whenever the cleaner's output changes (the library re-indexes).
-CLEANER_VERSION = 2
+CLEANER_VERSION = 3
 
 # Every escape sequence starts with a C0/C1 control, so this finds them all.
 _ANY_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -558,13 +558,29 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
 
     # -- build -------------------------------------------------------------
     kinds = {"p": PARAGRAPH, "h": HEADING, "q": QUOTE, "cap": CAPTION, "li": ITEM}
+    # Neighbouring removed units with the same reason are one Removed (a
+    # menu, a comment thread, 400,000 junk lines: one entry, not one a line).
+    run: list[str] = []
+    run_reason, run_start, run_end = "", 0, 0
+
+    def close_run() -> None:
+        if run:
+            art.removed.append(Removed("\n".join(run), run_reason, run_start, run_end))
+            run.clear()
+
     for u in units:
         if u.label in kinds:
+            close_run()
             art.blocks.append(Block(kinds[u.label], u.text, u.start, u.end, u.level if u.label == "h" else 2))
-        elif u.label == "junk":
-            art.removed.append(Removed(u.text, u.reason or "navigation", u.start, u.end))
-        elif u.label == "meta":
-            art.removed.append(Removed(u.text, "metadata", u.start, u.end))
+        elif u.label in ("junk", "meta"):
+            reason = "metadata" if u.label == "meta" else (u.reason or "navigation")
+            if run and reason != run_reason:
+                close_run()
+            if not run:
+                run_reason, run_start = reason, u.start
+            run.append(u.text)
+            run_end = u.end
+    close_run()
     # Right under the title, "*text*" reads as a standfirst: a caption there
     # (with no standfirst) is shown as a paragraph so the Markdown stays unambiguous.
     if art.dek is None and art.blocks and art.blocks[0].kind == CAPTION:
