@@ -23,6 +23,8 @@ CLEANER_VERSION = 3
 
 # Every escape sequence starts with a C0/C1 control, so this finds them all.
 _ANY_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# The characters that start a terminal escape sequence (ESC and 8-bit CSI/OSC/DCS...).
+_INTRODUCERS = ("\x1b", "\x9b", "\x90", "\x98", "\x9d", "\x9e", "\x9f")
 
 __all__ = ["CLEANER_VERSION", "clean", "clean_file", "Article", "ArticleError"]
 
@@ -39,13 +41,17 @@ def clean(text: str, *, kind: str = "text", name: str = "") -> Article:
     text = text or ""
     # Decoded files come with "\n" line ends and no controls already
     # (textio.decode); for other callers CRLF is read as a line end and any
-    # other control, a lone CR included, is stripped -- in HTML too, before
-    # the parser joins lines (an unterminated escape sequence ends at its
-    # line end, as in the text).
-    if "\r\n" in text:
-        text = text.replace("\r\n", "\n")
-    if _ANY_CONTROL.search(text):  # cheap test first: the strip is slow
-        text = strip_controls(text)
+    # other control, a lone CR included, is stripped.
+    if kind != "html":
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+        if _ANY_CONTROL.search(text):  # cheap test first: the strip is slow
+            text = strip_controls(text)
+    elif any(c in text for c in _INTRODUCERS):
+        # HTML: the parser reads line ends and lone controls itself, but an
+        # escape sequence is stripped before it joins lines (an unterminated
+        # one ends at its source line end, as in text).
+        text = strip_controls(text.replace("\r\n", "\n"))
     notes: list[str] = []
     if kind == "html":
         from tui.core.clean.html import html_to_markdown

@@ -147,12 +147,13 @@ def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
     the tags walked (linear time).
     """
     depth_bound = peak = 0
+    if html.count("<") <= max_depth:
+        return html, 0
     for k in range(0, len(html), _CHUNK):
-        part = html[k: k + _CHUNK]
-        lt = part.count("<")
+        lt = html.count("<", k, k + _CHUNK)
         if not lt:
             continue
-        closes = part.count("</")
+        closes = html.count("</", k, k + _CHUNK)
         opens = lt - closes
         peak = max(peak, depth_bound + opens)
         depth_bound = max(0, depth_bound + opens - closes)
