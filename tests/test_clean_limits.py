@@ -27,7 +27,7 @@ def _run_bounded(code: str) -> str:
 
 # 200 KB single lines: each was quadratic (or worse) in the inline-Markdown
 # regexes ("[" * 40,000 alone took 7-14 s).
-LINES = ["[", "![", "**a ", "[a](", "](", "(", "<", "*", "_", "`", "#", ".", "a ", "*a ", "`a ", "# a ", "1. "]
+LINES = ["[", "![", "**a ", "[a](", "](", "(", "<", "*", "_", "`", "#", ".", "a ", "*a ", "`a ", "# a ", "1. ", "<a ", "<div x=\"", "</"]
 
 
 @pytest.mark.parametrize("kind", ["text", "markdown", "html"])
@@ -55,7 +55,7 @@ def test_many_short_lines_finish_and_are_all_shown():
     assert out.strip() == "ok"
 
 
-@pytest.mark.parametrize("opener", ["<div>", "<div>a", "<ul><li>", "<div><span>", "<blockquote>"])
+@pytest.mark.parametrize("opener", ["<div>", "<div>a", "<ul><li>", "<div><span>", "<blockquote>", '<div x="<">'])
 def test_deeply_nested_html_finishes(opener):
     """100,000-deep nesting: lexbor's parse time is quadratic in the depth;
     the elements past the depth limit are read flat."""

@@ -131,7 +131,7 @@ MAX_LINES = 100_000
 #: with the square of the depth (32,000 nested <div>s take seconds).
 MAX_DEPTH = 4000
 _CHUNK = 1 << 16
-_TAG_RX = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>")
+_TAG_START = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*+)")
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr keygen".split())
 # Tags whose opening closes an open one of the same kind (<p>a<p>b).
 _SELF_CLOSING = frozenset("p li dt dd option tr td th".split())
@@ -164,20 +164,27 @@ def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
     stack: list[str] = []
     dropped = 0      # openers removed (their closers are removed too)
     removed = 0
-    for m in _TAG_RX.finditer(html):
+    tag_end = 0
+    for m in _TAG_START.finditer(html):
+        if m.start() < tag_end:
+            continue  # inside the previous tag ('<div x="<">')
+        gt = html.find(">", m.end())
+        if gt < 0:
+            break
+        tag_end = gt + 1
         name = m.group(2).lower()
         if m.group(1):  # a closing tag
             if dropped and (not stack or stack[-1] != name):
                 dropped -= 1
                 out.append(html[pos: m.start()])
-                pos = m.end()
+                pos = tag_end
                 continue
             for j in range(len(stack) - 1, max(len(stack) - 9, -1), -1):
                 if stack[j] == name:
                     del stack[j:]
                     break
             continue
-        if name in _VOID or m.group().endswith("/>"):
+        if name in _VOID or html[gt - 1] == "/":
             continue
         if name in _SELF_CLOSING:
             for j in range(len(stack) - 1, max(len(stack) - 4, -1), -1):
@@ -190,7 +197,7 @@ def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
             dropped += 1
             removed += 1
             out.append(html[pos: m.start()])
-            pos = m.end()
+            pos = tag_end
             continue
         stack.append(name)
     if not removed:
