@@ -85,3 +85,15 @@ def test_depth_limit_leaves_ordinary_pages_alone():
     deep = "<div>" * 10_000 + "x" + "</div>" * 10_000
     flat, n = limit_depth(deep, 100)
     assert n == 9_900 and flat == "<div>" * 100 + "x" + "</div>" * 100
+
+
+@pytest.mark.parametrize("line", ["By Jane", "> a", "Comments"])
+def test_one_long_markdown_paragraph_of_short_lines_finishes(line):
+    """Joining a paragraph's lines was quadratic (string += per line)."""
+    out = _run_bounded(f"""
+        from tui.core.clean import clean
+        art = clean("\\\\n".join([{line!r}] * 100_000), kind="markdown")
+        art.markdown()
+        print("ok")
+    """)
+    assert out.strip() == "ok"

@@ -128,15 +128,20 @@ def text_units(text: str, *, markdown: bool = False, limit: int | None = None) -
     join_paragraphs = markdown or _looks_wrapped(lines)
     units: list[Unit] = []
     cur: Unit | None = None
+    parts: list[str] = []  # the lines joined into cur (joined once: linear time)
     in_fence = False
     for i, raw in enumerate(lines):
         if markdown and _FENCE.match(raw.strip()):
             in_fence = not in_fence
-            cur = None
+            if cur is not None and len(parts) > 1:
+                cur.text = " ".join(parts)
+            cur, parts = None, []
             continue
         u = _line_unit(raw, i)
         if u is None:
-            cur = None
+            if cur is not None and len(parts) > 1:
+                cur.text = " ".join(parts)
+            cur, parts = None, []
             continue
         if in_fence:
             u.hint = "p"
@@ -144,13 +149,18 @@ def text_units(text: str, *, markdown: bool = False, limit: int | None = None) -
             join_paragraphs and cur is not None and u.hint == cur.hint
             and u.hint in ("p", "q") and cur.start == units[-1].start
         ):
-            cur.text = cur.text + " " + u.text
+            parts.append(u.text)
             cur.end = i + 1
             continue
+        if len(parts) > 1:
+            cur.text = " ".join(parts)  # type: ignore[union-attr]
         units.append(u)
         if len(units) > limit:
             return None
         cur = u if u.hint in ("p", "q") else None
+        parts = [u.text]
+    if cur is not None and len(parts) > 1:
+        cur.text = " ".join(parts)
     if join_paragraphs:
         # Markup may span the joined lines ("*a\nb*"): read it on the whole;
         # and a paragraph must not begin like a heading, quote or item.
