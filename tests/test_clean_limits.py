@@ -97,3 +97,14 @@ def test_one_long_markdown_paragraph_of_short_lines_finishes(line):
         print("ok")
     """)
     assert out.strip() == "ok"
+
+
+def test_millions_of_lines_are_shown_uncleaned_quickly():
+    out = _run_bounded("""
+        from tui.core.clean import clean
+        art = clean("a\\n" * 2_500_000, kind="markdown")
+        assert any("too long to clean" in n for n in art.notes)
+        assert sum(len(b.text.split()) for b in art.blocks) == 2_500_000
+        print("ok")
+    """)
+    assert out.strip() == "ok"

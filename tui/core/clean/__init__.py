@@ -15,6 +15,7 @@ from tui.core.textio import kind_of, read_article_text, strip_controls
 #: Past this many blocks a file is not an article: it is shown uncleaned
 #: (cleaning costs about 25 µs a block; 50,000 blocks is over 1 s).
 MAX_UNITS = 50_000
+MAX_TEXT_LINES = 1_000_000
 #: ...and read as paragraphs of up to this many consecutive lines.
 PLAIN_GROUP = 50
 
@@ -71,7 +72,9 @@ def clean(text: str, *, kind: str = "text", name: str = "") -> Article:
     else:
         meta, markdown = None, kind == "markdown"
     try:
-        units = text_units(text, markdown=markdown, limit=MAX_UNITS)
+        # (More than 1,000,000 lines: too long however they join, and reading
+        # them one by one would take seconds.)
+        units = text_units(text, markdown=markdown, limit=MAX_UNITS) if text.count("\n") <= MAX_TEXT_LINES else None
         if units is None:
             art = _plain(text, group=PLAIN_GROUP)
             notes.append(f"This file is too long to clean (over {MAX_UNITS:,} blocks); it is shown uncleaned.")
