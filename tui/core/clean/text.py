@@ -529,6 +529,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
         dek_u = next((u for u in units if u.label == "meta" and u.reason == "dek"), None)
         if dek_u is not None:
             dek_u.label = dek_u.reason = None
+            dek_u.hint = "cap"  # as our Markdown writes it ("*dek*"), whatever it was
             art.dek = None
     if no_body:
         fb = [(-8.0 if (u.fam is not None or u.label == "meta" or u.reason in ("duplicate", "artifact")
