@@ -531,6 +531,9 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
             dek_u.label = dek_u.reason = None
             dek_u.hint = "cap"  # as our Markdown writes it ("*dek*"), whatever it was
             art.dek = None
+            if dek_u.good:
+                # Prose: read back, it is the article's whole main run.
+                dek_u.label, no_body = "p", False
     if no_body:
         fb = [(-8.0 if (u.fam is not None or u.label == "meta" or u.reason in ("duplicate", "artifact")
                         or u.label == "junk" and u.reason not in ("navigation", "related"))
