@@ -107,6 +107,7 @@ import pytest  # noqa: E402
     ("By Jane DoeThe x y z\n\n# +l qA JN ß(!DY æþºï wÊÇ?Qò\n%÷", "text"),
     # a standfirst that is prose, with no body: it is the body, alone
     ("[@click=app.quit]\r\nThe<a href='javascript:x'>[@click=app.quit]A0¹:\r\n<script>alert(1)</script>", "text"),
+    ("[@click=app.quit]\r\nThe<a href='javascript:x'>A0¹[@click=app.quit]A0A\r\n<a href='javascript:x'>A0¹", "text"),
     # ...whose heading text began "- ": a paragraph never starts like an item
     ('By Jane DoeThe<div>+0.0x\xe2\xef\U0009e437\x8b\xf2&"\x19\xd5\U00039e22\xe4\xb6t\xda\\\xd2- Tuesday- \xa5\xdd4\xfb\U000538bb\U0001f469\u200d\U0001f469\u200d\U0001f467 ^>\\s?(.*)$?\xc6\x1ag\U000dcf99\x86\xd3\U0010f0a6\x0e\xbeI\xcc\xb6K\xcd+6\x83E|\x9de\n\n# - +\xa5l\U000e9d9aq\xc5\U00104ee6\xbe\U0002901e\xc3JN\U000341e3\U000e98b5\xdf(!\xa8DY\U000a773c\xaf\xe6\xfe\x8e\xba\xef\U000342d1\x84w\x96\xca\xc7?\x94\\Q\xf2\x18\xeb\x90\U00100cf5\U0004e781\xe7\U000eb84aQ\xb2-\U000c46f4\xc8\x8d\x05\x9b\u8373\xb2\U000125db\n%\xf7', "text"),
 ])

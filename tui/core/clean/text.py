@@ -454,7 +454,8 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
         seen_text.add(key)
 
     # Text that repeats inside a longer paragraph (pull quotes, captions) goes.
-    long_keys = [_key(u) for u in units if u.nw >= 12 and u.label is None and u.reason is None]
+    long_keys = [_key(u) for u in units if u.nw >= 12 and (
+        (u.label is None and u.reason is None) or u.reason == "dek")]  # (a standfirst may become the body)
     long_text = "\n".join(long_keys)
     exact: dict[str, int] = {}
     for k in long_keys:
