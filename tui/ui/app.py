@@ -540,19 +540,12 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
         reader.show_removed = not reader.show_removed
 
     def action_export_marks(self) -> None:
-        """Export the open article's marks (delegates to ``tui.core.marks``)."""
+        """Export the open article's marks (or the library's) to a Markdown file."""
+        from tui.core.marks import export_file
+
         try:
-            from tui.core import marks  # written by the marks engineer
-        except ImportError:
-            self.notify("Marks are not available in this version yet.", severity="warning")
-            return
-        export = getattr(marks, "export_file", None)
-        if export is None:
-            self.notify("Marks export is not available in this version yet.", severity="warning")
-            return
-        try:
-            target = export(self.db, article=self.current_path)
-        except Exception as e:  # noqa: BLE001
+            target = export_file(self.db, article=self.current_path)
+        except Exception as e:  # noqa: BLE001 - any failure is reported, not raised
             self.notify(Content(f"Export failed: {e}"), severity="error")
             return
         self.notify(Content(f"Marks exported to {target}"), title="Marks")
