@@ -477,7 +477,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
     scores = [_score(u) for u in units]
     lo, hi, best = _main_run(units, scores)
     if hi >= lo:
-        lo, hi = _extend(scores, lo, hi, best)
+        lo, hi = _extend(scores, lo, hi)
         # A marked-up heading ("## Part one") that leads into the run belongs to it.
         while lo > 0 and units[lo - 1].label is None and units[lo - 1].hint in ("h", "q") \
                 and units[lo - 1].fam is None and units[lo - 1].reason is None:
@@ -655,41 +655,35 @@ def _main_run(units: list[Unit], scores: list[float]) -> tuple[int, int, float]:
     return lo, hi, best
 
 
-def _extend(scores: list[float], lo: int, hi: int, best: float) -> tuple[int, int]:
+def _extend(scores: list[float], lo: int, hi: int) -> tuple[int, int]:
     """Take in neighbouring prose runs that are large compared with the gap."""
-    n = len(scores)
     changed = True
     while changed:
         changed = False
-        # to the right
-        acc, gain, j = 0.0, 0.0, hi + 1
-        while j < n:
-            acc += scores[j]
-            if acc < -30 or scores[j] <= -40:
-                break
-            if acc > 8 and acc > gain:
-                gain = acc
-                new_hi = j
+        for side, step in ((hi + 1, 1), (lo - 1, -1)):
+            reach = _reach(scores, side, step)
+            if reach is not None:
+                if step > 0:
+                    hi = reach
+                else:
+                    lo = reach
                 changed = True
-            j += 1
-        if changed:
-            hi = new_hi
-        # to the left
-        acc, gain, j = 0.0, 0.0, lo - 1
-        left = False
-        while j >= 0:
-            acc += scores[j]
-            if acc < -30 or scores[j] <= -40:
-                break
-            if acc > 8 and acc > gain:
-                gain = acc
-                new_lo = j
-                left = True
-            j -= 1
-        if left:
-            lo = new_lo
-            changed = True
     return lo, hi
+
+
+def _reach(scores: list[float], j: int, step: int) -> int | None:
+    """Walking from *j* by *step*, the farthest unit up to which the summed
+    scores give the best gain above 8 (stopping once the sum drops below -30
+    or at a unit of -40 or less); None when no gain is worth it."""
+    acc, gain, best = 0.0, 0.0, None
+    while 0 <= j < len(scores):
+        acc += scores[j]
+        if acc < -30 or scores[j] <= -40:
+            break
+        if acc > 8 and acc > gain:
+            gain, best = acc, j
+        j += step
+    return best
 
 
 def _meta_line(u: Unit, art: Article, *, allow_outlet: bool) -> bool:
