@@ -18,17 +18,7 @@ HOSTILE_TITLE = "[@click=app.quit]Quit now[/]"
 HOSTILE_BODY = "[red]x[/red]"
 
 
-async def settle(app: CopydeskApp, pilot) -> None:
-    """Wait for the background scan and the resulting repaint."""
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
-
-
-def screen_text(app: CopydeskApp) -> str:
-    """The text currently on the (top) screen, one line per row."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+from tests.pilot_helpers import screen_text, settle  # noqa: E402
 
 
 def reader_text(app: CopydeskApp) -> str:

@@ -27,15 +27,7 @@ from tui.ui.widgets.article_view import ArticleView, sentence_spans
 from textual.widgets import TextArea
 
 
-async def settle(app: CopydeskApp, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
-
-
-def screen_text(app: CopydeskApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+from tests.pilot_helpers import screen_text, settle  # noqa: E402
 
 
 def mark_highlights(app: CopydeskApp) -> dict[str, tuple[int, int, str, bool]]:

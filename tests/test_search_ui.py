@@ -16,17 +16,13 @@ from tui.ui.widgets.search_results import SearchResults
 SIZE = (130, 42)
 
 
+from tests.pilot_helpers import screen_text as results_text  # noqa: E402
+from tests.pilot_helpers import settle as _settle  # noqa: E402
+
+
 async def settle(app: CopydeskApp, pilot) -> None:
-    """Let workers (scan, index build, queries) finish and the screen repaint."""
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def results_text(app: CopydeskApp) -> str:
-    """What the screen shows (the results overlay, its border title included)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    """Let workers (scan, index build, queries: each may start the next) finish."""
+    await _settle(app, pilot, rounds=3)
 
 
 def seed(seeds_dir: Path, n: int) -> str:
