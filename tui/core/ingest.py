@@ -31,14 +31,15 @@ def ingest_file(path: str, known_hash: str | None = None) -> tuple:
     """Read, hash and clean one file; never raises for a bad file."""
     from tui.core import clean as cleaner
     from tui.core.model import ArticleError
-    from tui.core.textio import MAX_BYTES, bytes_to_text, kind_of, read_article_bytes, truncation_note
+    from tui.core.textio import (MAX_BYTES, _reason, bytes_to_text, kind_of, read_article_bytes,
+                                 truncation_note)
 
     version = cleaner.CLEANER_VERSION
     try:
         st = os.stat(path)
         size, mtime = st.st_size, st.st_mtime_ns
     except OSError as e:
-        return ("error", path, None, None, None, version, _os_reason(e))
+        return ("error", path, None, None, None, version, _reason(e, "cannot stat"))
     digest = None
     try:
         data, truncated = read_article_bytes(path)
@@ -102,10 +103,3 @@ def file_hash(data: bytes) -> str:
 
     return hashlib.sha1(data).hexdigest()
 
-
-def _os_reason(e: OSError) -> str:
-    if isinstance(e, FileNotFoundError):
-        return "not found"
-    if isinstance(e, PermissionError):
-        return "permission denied"
-    return e.strerror or "unreadable"

@@ -196,12 +196,6 @@ def iter_article_files(roots: Iterable[str | os.PathLike[str]],
         yield Path(sp)
 
 
-def file_hash(data: bytes) -> str:
-    from tui.core.ingest import file_hash as _hash  # hashlib: not on the start-up path
-
-    return _hash(data)
-
-
 def _root_keys(roots: Iterable[Path]) -> list[tuple[str, bool]]:
     """``(resolved path, is_dir)`` of the roots, without roots nested in others."""
     keys: list[tuple[str, bool]] = []
@@ -496,12 +490,6 @@ class Library:
             if paragraphs:
                 c.executemany("INSERT INTO paragraphs(article_id, idx, kind, text) VALUES (?,?,?,?)",
                               paragraphs)
-
-    def _under_roots(self, sp: str) -> bool:
-        for k, is_dir in self._keys:
-            if sp == k or (is_dir and sp.startswith(k.rstrip(os.sep) + os.sep)):
-                return True
-        return False
 
     # -- reading -----------------------------------------------------------
 
