@@ -18,6 +18,7 @@ import time
 from typing import TextIO
 
 from tui.cli import UsageError
+from tui.commands.read import open_home, printable, resolve_roots
 
 BAR_WIDTH = 30
 #: Failed/skipped files listed in the summary before "... and N more".
@@ -46,7 +47,7 @@ class TtyProgress:
             cols = os.get_terminal_size(self.stream.fileno()).columns
         except (OSError, ValueError, AttributeError):
             cols = 80
-        name = _printable(os.path.basename(path)) if path else ""
+        name = printable(os.path.basename(path)) if path else ""
         room = cols - len(line) - 1  # the \r takes no column; keep one free
         if name and room > 5:
             line += " " + (name if len(name) <= room - 1 else name[: room - 2] + "…")
@@ -81,25 +82,14 @@ class LineProgress:
         pass
 
 
-def _printable(s: str) -> str:
-    from tui.core.textio import strip_controls
-
-    return strip_controls(s).replace("\n", " ").replace("\t", " ")
-
-
 def run(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    from tui.commands.read import resolve_roots  # the reader's checks of PATH arguments
-
     roots = resolve_roots(args.paths)
-    from tui.core.db import Database, DatabaseError
+    from tui.core.db import DatabaseError
     from tui.core.library import Library
 
-    try:
-        db = Database.open(args.home)
-    except DatabaseError as e:
-        raise UsageError(str(e)) from e
+    db = open_home(args.home)
     if db.read_only:
         raise UsageError(f"{db.path} is read-only; cannot index")
     err = sys.stderr
@@ -132,6 +122,6 @@ def run(args) -> int:
 def _listing(out: TextIO, label: str, items: list[tuple[str, str]]) -> None:
     out.write(f"{label}: {len(items)}\n")
     for path, reason in items[:LIST_LIMIT]:
-        out.write(f"  {_printable(path)}: {_printable(reason)}\n")
+        out.write(f"  {printable(path)}: {printable(reason)}\n")
     if len(items) > LIST_LIMIT:
         out.write(f"  ... and {len(items) - LIST_LIMIT} more\n")

@@ -7,19 +7,7 @@ import sys
 from pathlib import Path
 
 from tui.cli import UsageError
-
-
-def _open(home: str | None):
-    from tui.core.db import Database, DatabaseError
-
-    try:
-        db = Database.open(home)
-    except DatabaseError as e:
-        raise UsageError(str(e)) from e
-    if db.moved_aside is not None:
-        print(f"copydesk: the database was corrupt; it was moved aside to {db.moved_aside} "
-              "(kept) and a fresh one started", file=sys.stderr)
-    return db
+from tui.commands.read import open_home
 
 
 def _article_paths(arg: str) -> list[str]:
@@ -72,11 +60,9 @@ def table(marks, info, width: int) -> str:
 
 
 def run(args) -> int:
-    from tui.core.marks import EXPORTERS, article_info
+    from tui.core.marks import EXPORTERS, article_info, reanchor_stale
 
-    from tui.core.marks import reanchor_stale
-
-    db = _open(args.home)
+    db = open_home(args.home)
     try:
         if not db.read_only:
             # Articles re-indexed since their marks were anchored: find the

@@ -57,6 +57,30 @@ def resolve_roots(paths: list[str]) -> list[Path]:
     return roots
 
 
+def printable(s: str | None) -> str:
+    """*s* safe to print on one terminal line: no control characters."""
+    from tui.core.textio import strip_controls
+
+    return strip_controls(s or "").replace("\n", " ").replace("\t", " ")
+
+
+def open_home(home: str | None):
+    """The home's database for a subcommand; a mistake becomes a UsageError,
+    and a corrupt database moved aside is said on stderr."""
+    import sys
+
+    from tui.core.db import Database, DatabaseError
+
+    try:
+        db = Database.open(home)
+    except DatabaseError as e:
+        raise UsageError(str(e)) from e
+    if db.moved_aside is not None:
+        print(f"copydesk: the database was corrupt; it was moved aside to "
+              f"{printable(str(db.moved_aside))} (kept) and a fresh one started", file=sys.stderr)
+    return db
+
+
 def run(args) -> int:
     # Start-up allocates a lot (Textual's and our modules, the screen) and
     # frees almost nothing: the cyclic collector would walk it all again and

@@ -22,14 +22,9 @@ import sys
 from pathlib import Path
 
 from tui.cli import UsageError
+from tui.commands.read import open_home, printable, resolve_roots
 
 DIRECT_LIMIT = 300
-
-
-def _printable(s: str | None) -> str:
-    from tui.core.textio import strip_controls
-
-    return strip_controls(s or "").replace("\n", " ").replace("\t", " ")
 
 
 def build_index(roots: list[Path], home: str | None):
@@ -52,16 +47,12 @@ def build_index(roots: list[Path], home: str | None):
             try:
                 items.append((str(f), clean_file(f)))
             except ArticleError as e:
-                print(f"copydesk: skipped {_printable(str(f))}: {_printable(e.reason)}", file=sys.stderr)
+                print(f"copydesk: skipped {printable(str(f))}: {printable(e.reason)}", file=sys.stderr)
         return SearchIndex.from_articles(items)
-    from tui.core.db import Database, DatabaseError
     from tui.core.library import Library
     from tui.core.search import library_index
 
-    try:
-        db = Database.open(home)
-    except DatabaseError as e:
-        raise UsageError(str(e)) from e
+    db = open_home(home)
     try:
         lib = Library(db, roots)
         if not db.read_only:
@@ -74,7 +65,7 @@ def build_index(roots: list[Path], home: str | None):
 
 
 def run(args) -> int:
-    query = " ".join(_printable(args.query).split())
+    query = " ".join(printable(args.query).split())
     if not query:
         raise UsageError("empty search query")
     if args.limit < 1:
@@ -83,8 +74,6 @@ def run(args) -> int:
 
     if not query_words(query):
         raise UsageError(f"nothing to search for in {query!r} (no words or numbers)")
-    from tui.commands.read import resolve_roots  # the reader's checks of PATH arguments
-
     ix = build_index(resolve_roots(args.paths), args.home)
     out = sys.stdout
     if args.passages:
@@ -96,9 +85,9 @@ def run(args) -> int:
                                       "passage": h.passage}, ensure_ascii=False) + "\n")
             else:
                 snippet, _ = h.snippet(200)
-                src = _printable(h.title) + (f" — {_printable(h.outlet)}" if h.outlet else "")
-                out.write(f"{h.score:5.1f}  {_printable(h.path)} ¶{h.paragraph}  {src}\n"
-                          f"       {_printable(snippet)}\n")
+                src = printable(h.title) + (f" — {printable(h.outlet)}" if h.outlet else "")
+                out.write(f"{h.score:5.1f}  {printable(h.path)} ¶{h.paragraph}  {src}\n"
+                          f"       {printable(snippet)}\n")
     else:
         hits = ix.search_titles(query, limit=args.limit)
         for h in hits:
@@ -107,9 +96,9 @@ def run(args) -> int:
                                       "author": h.author, "score": h.score},
                                      ensure_ascii=False) + "\n")
             else:
-                meta = " · ".join(_printable(x) for x in (h.outlet, h.author) if x)
-                out.write(f"{h.score:5.1f}  {_printable(h.title)}" + (f"  ({meta})" if meta else "")
-                          + f"\n       {_printable(h.path)}\n")
+                meta = " · ".join(printable(x) for x in (h.outlet, h.author) if x)
+                out.write(f"{h.score:5.1f}  {printable(h.title)}" + (f"  ({meta})" if meta else "")
+                          + f"\n       {printable(h.path)}\n")
     if not hits:
         print(f"copydesk: no matches for {query!r}", file=sys.stderr)
         return 1
