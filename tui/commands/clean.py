@@ -95,6 +95,10 @@ def _render_star(args: tuple[str, str]) -> tuple[str, bool]:
 def run(args) -> int:
     fmt = args.format
     files = _expand(list(args.paths))
+    if not files:  # only folders, with no article files in them
+        from tui.cli import UsageError
+
+        raise UsageError(f"no readable articles (.txt, .md, .html) in {', '.join(args.paths)}")
     jobs = os.cpu_count() or 1
     if len(files) >= POOL_MIN_FILES and jobs > 1:
         from concurrent.futures import ProcessPoolExecutor
