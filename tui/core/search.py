@@ -583,8 +583,10 @@ def make_snippet(text: str, spans: Sequence[tuple[int, int]], width: int = 160
 
 # -- the library index --------------------------------------------------------------
 
-#: Version of the saved index layout (:meth:`SearchIndex.save`).
-INDEX_FORMAT = 1
+#: Version of the saved index layout (:meth:`SearchIndex.save`). 2: term
+#: lists in ``*.terms``, not ``*.terms.txt`` (a home inside a library root
+#: had them listed as articles).
+INDEX_FORMAT = 2
 META_WEIGHT = 0.7
 #: Passage candidates re-ranked on their text (best term score first).
 RERANK = 120
@@ -700,7 +702,7 @@ class SearchIndex:
             for name, ti in (("titles", self.titles), ("meta", self.meta), ("body", self.body)):
                 for key, arr in ti._arrays().items():
                     np.save(tmp / f"{name}.{key}.npy", arr)
-                (tmp / f"{name}.terms.txt").write_text("\n".join(ti.terms), encoding="utf-8")
+                (tmp / f"{name}.terms").write_text("\n".join(ti.terms), encoding="utf-8")
                 (tmp / f"{name}.json").write_text(json.dumps(
                     {"grams": ti._gram_id, "stop": sorted(ti.stop_ids), "n_units": ti.n_units}))
             for key, arr in (("unit_doc", self.unit_doc), ("unit_idx", self.unit_idx),
@@ -748,7 +750,7 @@ class SearchIndex:
                 ti = TermIndex()
                 for key in ti._arrays():
                     setattr(ti, TermIndex._ARRAY_ATTRS[key], arr(f"{name}.{key}"))
-                text = (folder / f"{name}.terms.txt").read_text(encoding="utf-8")
+                text = (folder / f"{name}.terms").read_text(encoding="utf-8")
                 ti.terms = text.split("\n") if text else []
                 ti.term_id = {t: i for i, t in enumerate(ti.terms)}
                 extra = json.loads((folder / f"{name}.json").read_text())
