@@ -60,6 +60,7 @@ def table(marks, info, width: int) -> str:
 
 
 def run(args) -> int:
+    from tui.core.db import DatabaseError
     from tui.core.marks import EXPORTERS, article_info, reanchor_stale
 
     db = open_home(args.home)
@@ -67,7 +68,10 @@ def run(args) -> int:
         if not db.read_only:
             # Articles re-indexed since their marks were anchored: find the
             # marks again first, so quotes and positions match the text.
-            reanchor_stale(db)
+            try:
+                reanchor_stale(db)
+            except DatabaseError as e:  # locked by another program, disk full...
+                raise UsageError(str(e)) from e
         marks = select(db, args.article)
         if args.marks_command == "list":
             if not marks:

@@ -49,6 +49,7 @@ def build_index(roots: list[Path], home: str | None):
             except ArticleError as e:
                 print(f"copydesk: skipped {printable(str(f))}: {printable(e.reason)}", file=sys.stderr)
         return SearchIndex.from_articles(items)
+    from tui.core.db import DatabaseError
     from tui.core.library import Library
     from tui.core.search import library_index
 
@@ -60,6 +61,8 @@ def build_index(roots: list[Path], home: str | None):
         paths = [e.path for e in lib.entries() if e.ok]
         # Loaded from the home's saved index when current, else built and saved.
         return library_index(str(db.path), paths, save=not db.read_only)
+    except DatabaseError as e:  # locked by another program, disk full...
+        raise UsageError(str(e)) from e
     finally:
         db.close()
 
