@@ -40,8 +40,7 @@ def _mine(h: Highlight) -> bool:
 
 def set_layer(reader: ArticleView, highlights: list[Highlight]) -> None:
     """Replace the marks' highlights, keeping everyone else's (e.g. search hits)."""
-    others = [h for h in reader.highlights if not _mine(h)]
-    reader.set_highlights(others + highlights)
+    reader.replace_highlights(_mine, highlights)
 
 
 class SentenceSelect(ModalScreen[tuple[str, int, int] | None]):
@@ -399,8 +398,5 @@ class MarksMixin:
                         severity="warning")
             return
         reader = self.reader
-        block = reader.block_at(current.start)
-        reader.cursor = block
-        reader.scroll_to_block(block)
-        reader.flash_block(block)
+        reader.go_to_block(reader.block_at(current.start))
         reader.focus()

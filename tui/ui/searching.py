@@ -259,13 +259,7 @@ class SearchMixin:
     # -- in the article: go to a paragraph, n/N --------------------------------------------
 
     def search_go_to_paragraph(self, index: int) -> None:
-        reader = self.reader  # type: ignore[attr-defined]
-        if reader.article is None or not reader.article.blocks:
-            return
-        index = max(0, min(index, len(reader.article.blocks) - 1))
-        reader.cursor = index
-        reader.scroll_to_block(index)
-        reader.flash_block(index)
+        self.reader.go_to_block(index)  # type: ignore[attr-defined]
 
     def _article_hits(self) -> list:
         """Hits of the last passage query in the open article (reading order),
@@ -294,8 +288,7 @@ class SearchMixin:
             start = reader.block_span(hit.paragraph)[0]
             for n, (a, b) in enumerate(hit.spans):
                 mine.append(Highlight(start + a, start + b, "search", key=(SEARCH_KEY, len(mine))))
-        others = [h for h in reader.highlights if not _mine(h)]
-        reader.set_highlights(others + mine)
+        reader.replace_highlights(_mine, mine)
 
     def _search_step(self, forward: bool) -> None:
         if not self.last_passage_query:

@@ -41,7 +41,7 @@ import re
 from bisect import bisect_right
 from time import perf_counter
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.segment import Segment
@@ -435,6 +435,13 @@ class ArticleView(ScrollView, can_focus=True):
                     self._hl_by_block.setdefault(i, []).append(h)
         self._invalidate_blocks(old_blocks | set(self._hl_by_block))
 
+    def replace_highlights(self, owned: Callable[[Highlight], bool],
+                           highlights: Sequence[Highlight]) -> None:
+        """Replace the highlights *owned* says are one layer's (marks, search
+        hits) with *highlights*, keeping every other layer's."""
+        others = [h for h in self._highlights if not owned(h)]
+        self.set_highlights(others + list(highlights))
+
     @property
     def highlights(self) -> list[Highlight]:
         return list(self._highlights)
@@ -457,6 +464,16 @@ class ArticleView(ScrollView, can_focus=True):
                 self._invalidate_blocks({was})
 
         self.set_timer(FLASH_SECONDS, unflash)
+
+    def go_to_block(self, index: int) -> None:
+        """Put the cursor on block *index* (clamped), scroll it near the top
+        and flash it: how a search hit, a mark or a same-story pick lands."""
+        if not self._spans:
+            return
+        index = max(0, min(index, len(self._spans) - 1))
+        self.cursor = index
+        self.scroll_to_block(index)
+        self.flash_block(index)
 
     def scroll_to_block(self, index: int, *, animate: bool = False) -> None:
         """Scroll so block *index* is near the top of the view."""
