@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 
-from tui.ui.widgets.search_results import ResultOption, _clean, passage_prompt
+from tui.ui.widgets.search_results import ResultOption, _clean, passage_prompt, source_heading
 
 SHARED_STYLE = "bold $accent"
 
@@ -118,9 +118,6 @@ class SamePassageScreen(ModalScreen):
 
 def story_prompt(hit) -> Content:
     """``title — outlet`` and the share of the story's names and numbers."""
-    head = _clean(hit.title) or "Untitled"
-    if hit.outlet:
-        head += " — " + _clean(hit.outlet)
-    return Content.assemble(Content(head).stylize("bold"),
+    return Content.assemble(source_heading(hit),
                             Content(f"  {hit.score:.0f}% of this story's names and numbers"
                                     f" ({hit.shared} shared)").stylize("dim"))

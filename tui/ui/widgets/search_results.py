@@ -58,18 +58,23 @@ def title_prompt(hit) -> Content:
     return line
 
 
-def passage_prompt(hit, width: int = SNIPPET_WIDTH) -> Content:
-    """``title — outlet  ¶n`` then the snippet with matched words highlighted."""
+def source_heading(hit) -> Content:
+    """``title — outlet`` in bold, on one line (a passage or story hit's head)."""
     head = _clean(hit.title) or "Untitled"
     if hit.outlet:
         head += " — " + _clean(hit.outlet)
+    return Content(head).stylize("bold")
+
+
+def passage_prompt(hit, width: int = SNIPPET_WIDTH) -> Content:
+    """``title — outlet  ¶n`` then the snippet with matched words highlighted."""
     snippet, spans = hit.snippet(width)
     flat = "".join(" " if c in "\n\r\t" else c for c in snippet)
     if len(strip_controls(flat)) != len(flat):
         body = Content(_clean(flat))
     else:
         body = _styled(flat, spans)
-    top = Content.assemble(Content(head).stylize("bold"),
+    top = Content.assemble(source_heading(hit),
                            Content(f"  ¶{hit.paragraph + 1}  {hit.score:.0f}").stylize("dim"))
     return Content.assemble(top, Content("\n"), body)
 
