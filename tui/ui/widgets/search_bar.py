@@ -62,10 +62,6 @@ class SearchBar(Input):
     def passages(self) -> bool:
         return split_query(self.value)[0]
 
-    @property
-    def search_query(self) -> str:
-        return split_query(self.value)[1]
-
     def watch_value(self, value: str) -> None:
         passages = split_query(value)[0]
         self.set_class(passages, "-passages")
