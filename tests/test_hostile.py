@@ -222,6 +222,18 @@ def _numref(m: re.Match) -> str:
     return chr(n) if 0 < n < 0x110000 and not 0xD800 <= n < 0xE000 else m.group()
 
 
+def _numref_spec(m: re.Match) -> str:
+    """As an HTML parser decodes it: C1 references through windows-1252
+    ("&#x9b;" is "›"), other controls kept (for the cleaner to strip)."""
+    n = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    if 0x80 <= n <= 0x9F:
+        try:
+            return bytes([n]).decode("cp1252")
+        except UnicodeDecodeError:
+            return chr(n)
+    return _numref(m)
+
+
 def _norm(s: str) -> str:
     return unicodedata.normalize("NFKC", s).casefold()
 
@@ -256,7 +268,7 @@ def _input_words(text: str, kind: str) -> tuple[set[str], str]:
         out = []
         for w in (v, _TAG.sub("", v), _TAG.sub("", _INVISIBLE.sub("", v)), _TAG_STRICT.sub("", v),
                   _TAG_STRICT.sub("", _INVISIBLE.sub("", v))):
-            out += [w, html_mod.unescape(w), _NUMREF.sub(_numref, w)]
+            out += [w, html_mod.unescape(w), _NUMREF.sub(_numref, w), _NUMREF.sub(_numref_spec, w)]
         return out
 
     variants = {text}
