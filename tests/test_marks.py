@@ -267,6 +267,39 @@ def test_export_csv_readwise(indexed):
     assert r[1] == "Vanished story" and r[4] == "line one\nline two"
 
 
+FORMULAS = ["=HYPERLINK(\"http://x.test\",\"click\")", "+1+2", "-3 degrees overnight",
+            "@SUM(A1:A2)", "\tindented", "\rreturn"]
+
+
+def test_export_csv_neutralises_spreadsheet_formulas(tmp_path):
+    """OWASP CSV injection: a cell starting with = + - @ tab or CR is shown
+    as text (prefixed with '); JSON and Markdown keep the text unchanged."""
+    paras = [f"{f} is what the paragraph says." for f in ("=1+1", "+7", "-5", "@home")]
+    art = article(paras, title="=IMPORTXML(\"http://x.test\")")
+    db = Database.open(tmp_path / "home")
+    try:
+        marks = [add_mark(db, "/lib/f.txt", art, *span_of(art, p), note=note)
+                 for p, note in zip(paras, FORMULAS)]
+        rows = list(csv.reader(io.StringIO(export_csv(db, all_marks(db)))))[1:]
+        by_start = {int(r[5]): r for r in rows}
+        for m in marks:
+            r = by_start[m.start]
+            assert r[0] == "'" + m.exact and r[4] == "'" + m.note
+            assert r[1] == "'=IMPORTXML(\"http://x.test\")"
+        # A cell that does not start with one of them is left alone.
+        plain = add_mark(db, "/lib/g.txt", article(), *span_of(article(), "the power grid held"),
+                         note="a = b, and -c")
+        [r] = [r for r in csv.reader(io.StringIO(export_csv(db, [plain])))][1:]
+        assert r[0] == "the power grid held" and r[4] == "a = b, and -c" and r[1] == "Grid holds"
+        # The other formats are not spreadsheets: text as it is.
+        data = json.loads(export_json(db, all_marks(db)))
+        assert {a["target"]["selector"][0]["exact"] for a in data} >= {m.exact for m in marks}
+        md = export_markdown(db, all_marks(db))
+        assert "> =1+1 is what the paragraph says." in md and "'=" not in md
+    finally:
+        db.close()
+
+
 # -- CLI ---------------------------------------------------------------------------
 
 def test_cli_export_and_list(indexed, capsys):

@@ -404,10 +404,26 @@ def export_json(db: Database, marks: Sequence[Mark]) -> str:
 
 CSV_COLUMNS = ("Highlight", "Title", "Author", "URL", "Note", "Location")
 
+#: A spreadsheet reads a cell starting with one of these as a formula (or
+#: may run it): OWASP's list for CSV injection.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(s: str) -> str:
+    """*s* as a CSV cell a spreadsheet shows as text, never as a formula:
+    a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a ``'``
+    in front (OWASP's advice for CSV injection); anything else is unchanged."""
+    return "'" + s if s.startswith(FORMULA_STARTS) else s
+
 
 def export_csv(db: Database, marks: Sequence[Mark]) -> str:
     """Readwise's CSV import columns; Location is the quote's character
-    offset in the article text (orders highlights within an article)."""
+    offset in the article text (orders highlights within an article).
+
+    Text cells (quote, title, author, URL, note) come from articles and from
+    the reader, so each is made :func:`spreadsheet_safe`: a quote such as
+    ``=HYPERLINK(...)`` opens as text, not as a formula. The JSON and
+    Markdown exports keep the text as it is."""
     import csv
     import io
 
@@ -417,7 +433,9 @@ def export_csv(db: Database, marks: Sequence[Mark]) -> str:
     w.writerow(CSV_COLUMNS)
     for m in marks:
         a = info[m.path]
-        w.writerow([m.exact, a.title, a.author or "", source_uri(m.path), m.note, m.start])
+        w.writerow([spreadsheet_safe(m.exact), spreadsheet_safe(a.title),
+                    spreadsheet_safe(a.author or ""), spreadsheet_safe(source_uri(m.path)),
+                    spreadsheet_safe(m.note), m.start])
     return buf.getvalue()
 
 
