@@ -134,3 +134,48 @@ def test_subcommand_options_may_follow_positionals(tmp_path):
     row = json.loads(out.stdout.splitlines()[0])
     assert row["path"].endswith("004_ed68626b846020ec.txt")
     assert "Pokrovsk" in row["passage"]
+
+
+def test_only_commands_that_write_create_a_missing_home(tmp_path: Path, seeds_dir: Path,
+                                                        capsys: pytest.CaptureFixture,
+                                                        monkeypatch) -> None:
+    """`search`, `marks list|export` and `clean` never create a missing home
+    (a mistyped --home must not leave an empty one behind); `index` does."""
+    missing = tmp_path / "no-home"
+    for args in (["marks", "list"], ["marks", "export", "--format", "csv"]):
+        assert main([*args, "--home", str(missing)]) == 2
+        line = one_line_error(capsys.readouterr().err)
+        assert "no copydesk home" in line and str(missing) in line
+        assert not missing.exists()
+    # $COPYDESK_HOME is a home too.
+    monkeypatch.setenv("COPYDESK_HOME", str(missing))
+    assert main(["marks", "export"]) == 2
+    assert "no copydesk home" in one_line_error(capsys.readouterr().err)
+    # clean needs no home at all.
+    article = seeds_dir / sorted(os.listdir(seeds_dir))[0]
+    assert main(["clean", str(article)]) == 0
+    assert capsys.readouterr().out.strip()
+    # search: a small library is searched directly, without the home...
+    assert main(["search", "biden", str(seeds_dir), "--home", str(missing)]) == 0
+    assert "Biden" in capsys.readouterr().out
+    # ...a big one needs the home's index: one line, nothing created.
+    big = tmp_path / "big"
+    big.mkdir()
+    from tui.commands.search import DIRECT_LIMIT
+
+    for i in range(DIRECT_LIMIT + 1):
+        (big / f"{i:04}.txt").write_text(f"Story {i}\n\nA paragraph about item {i}.\n")
+    assert main(["search", "story", str(big), "--home", str(missing)]) == 2
+    assert "no copydesk home" in one_line_error(capsys.readouterr().err)
+    assert not missing.exists()
+    # A file where the home should be.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    assert main(["marks", "list", "--home", str(blocker)]) == 2
+    assert "not a folder" in one_line_error(capsys.readouterr().err)
+    # index writes: it creates the home.
+    assert main(["index", str(seeds_dir), "--home", str(missing), "--jobs", "1"]) == 0
+    assert (missing / "copydesk.db").is_file()
+    capsys.readouterr()
+    assert main(["marks", "list", "--home", str(missing)]) == 0
+    assert "no marks" in capsys.readouterr().err

@@ -63,7 +63,7 @@ def run(args) -> int:
     from tui.core.db import DatabaseError
     from tui.core.marks import EXPORTERS, article_info, reanchor_stale
 
-    db = open_home(args.home)
+    db = open_home(args.home, create=False)
     try:
         if not db.read_only:
             # Articles re-indexed since their marks were anchored: find the

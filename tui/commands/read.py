@@ -64,13 +64,25 @@ def printable(s: str | None) -> str:
     return strip_controls(s or "").replace("\n", " ").replace("\t", " ")
 
 
-def open_home(home: str | None):
+def open_home(home: str | None, *, create: bool = True):
     """The home's database for a subcommand; a mistake becomes a UsageError,
-    and a corrupt database moved aside is said on stderr."""
+    and a corrupt database moved aside is said on stderr.
+
+    Only commands that write (the reader, ``index``) may create a missing
+    home (``create=True``); the others (``search``, ``marks``) end with a
+    one-line error instead of leaving an empty home behind, e.g. for a
+    mistyped ``--home``."""
     import sys
 
-    from tui.core.db import Database, DatabaseError
+    from tui.core.db import Database, DatabaseError, resolve_home
 
+    if not create:
+        where = resolve_home(home)
+        if where.exists() and not where.is_dir():
+            raise UsageError(f"{printable(str(where))}: not a folder (the copydesk home is a folder)")
+        if not where.is_dir():
+            raise UsageError(f"no copydesk home at {printable(str(where))} (nothing indexed or "
+                             f"marked there yet; the reader or `copydesk index` creates it)")
     try:
         db = Database.open(home)
     except DatabaseError as e:

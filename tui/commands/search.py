@@ -6,7 +6,9 @@ articles. Small inputs (up to :data:`DIRECT_LIMIT` files, no ``--home``)
 are cleaned directly; bigger ones, or any with ``--home``, go through the
 library database (indexing new and changed files first, like
 ``copydesk index``), and the search index is saved in the home and reused
-while the library is unchanged.
+while the library is unchanged. Search never creates a home: with a missing
+``--home`` a small library is searched directly, a bigger one ends with a
+one-line error (``copydesk index`` or the reader creates the home).
 
 ``--format json`` prints one JSON object per result per line, best first:
 ``path``, ``title``, ``score`` (0-100), ``outlet``, and for passages
@@ -27,6 +29,12 @@ from tui.commands.read import open_home, printable, resolve_roots
 DIRECT_LIMIT = 300
 
 
+def _home_exists(home: str) -> bool:
+    from tui.core.db import resolve_home
+
+    return resolve_home(home).is_dir()
+
+
 def build_index(roots: list[Path], home: str | None):
     """A SearchIndex over the articles under *roots*."""
     from tui.core.library import iter_article_files
@@ -36,7 +44,8 @@ def build_index(roots: list[Path], home: str | None):
     if not files:
         raise UsageError("no readable articles (.txt, .md, .html) in "
                          + ", ".join(str(r) for r in roots))
-    if home is None and len(files) <= DIRECT_LIMIT:
+    if len(files) <= DIRECT_LIMIT and (home is None or not _home_exists(home)):
+        # Small enough to clean here; a missing --home is not created.
         from tui.core.clean import clean_file
         from tui.core.model import ArticleError
 
@@ -53,7 +62,7 @@ def build_index(roots: list[Path], home: str | None):
     from tui.core.library import Library
     from tui.core.search import library_index
 
-    db = open_home(home)
+    db = open_home(home, create=False)
     try:
         lib = Library(db, roots)
         if not db.read_only:
