@@ -123,6 +123,29 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX articles_scan ON articles(path, size, mtime_ns, cleaner_version, status);
     """,
+    # 3 -> 4 (source list engineer): titles for the source list's filter, an
+    # FTS5 trigram index (substring match, SQLite's case folding) of the
+    # non-missing articles; rowid = articles.id. Triggers keep it in sync, so
+    # the library's write path does not change.
+    """
+    CREATE VIRTUAL TABLE article_titles USING fts5(title, path UNINDEXED, tokenize='trigram');
+    INSERT INTO article_titles(rowid, title, path)
+        SELECT id, title, path FROM articles INDEXED BY articles_list WHERE status != 'missing';
+    CREATE TRIGGER article_titles_insert AFTER INSERT ON articles
+        WHEN new.status != 'missing' BEGIN
+        INSERT INTO article_titles(rowid, title, path) VALUES (new.id, new.title, new.path);
+    END;
+    CREATE TRIGGER article_titles_delete AFTER DELETE ON articles BEGIN
+        DELETE FROM article_titles WHERE rowid = old.id;
+    END;
+    CREATE TRIGGER article_titles_update AFTER UPDATE OF title, path, status ON articles
+        WHEN old.title IS NOT new.title OR old.path IS NOT new.path
+          OR (old.status = 'missing') != (new.status = 'missing') BEGIN
+        DELETE FROM article_titles WHERE rowid = old.id;
+        INSERT INTO article_titles(rowid, title, path)
+            SELECT new.id, new.title, new.path WHERE new.status != 'missing';
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -414,7 +437,17 @@ def _peek_version(path: Path) -> None:
 def _split_sql(script: str) -> list[str]:
     """Statements of a migration script (``--`` comments removed)."""
     script = "\n".join(line.split("--", 1)[0] for line in script.splitlines())
-    return [s.strip() for s in script.split(";") if s.strip()]
+    # Cut at the ';' that end a statement (not those inside a trigger's body).
+    out, buf = [], ""
+    for part in script.split(";"):
+        buf += part + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \t\n;"):
+                out.append(buf.strip())
+            buf = ""
+    if buf.strip(" \t\n;"):
+        out.append(buf.strip())
+    return out
 
 
 def _is_corrupt(e: sqlite3.DatabaseError) -> bool:
