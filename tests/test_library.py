@@ -80,13 +80,17 @@ def add_mark(db: Database, path: str, exact: str = "Paragraph 1") -> str:
 
 def check_integrity(db: Database) -> None:
     """Every 'ok' article has a doc and exactly its blocks as paragraphs."""
+    from tui.core.library import load_doc
+
     rows = db.execute("SELECT id, path, doc FROM articles WHERE status = 'ok'").fetchall()
     for r in rows:
         assert r["doc"], r["path"]
         blocks = json.loads(r["doc"])["blocks"]
-        paras = db.execute("SELECT kind, text FROM paragraphs WHERE article_id = ? ORDER BY idx",
+        paras = db.execute("SELECT idx, kind, text FROM paragraphs WHERE article_id = ? ORDER BY idx",
                            (r["id"],)).fetchall()
-        assert [(p["kind"], p["text"]) for p in paras] == [(b["kind"], b["text"]) for b in blocks]
+        assert [p["idx"] for p in paras] == list(range(len(blocks))), r["path"]
+        art = load_doc(r["doc"], db, r["id"])
+        assert [(b.kind, b.text) for b in art.blocks] == [(p["kind"], p["text"]) for p in paras]
 
 
 # -- incremental indexing ----------------------------------------------------
@@ -393,17 +397,56 @@ def test_report_defaults():
     assert (r.indexed, r.unchanged, r.failed, r.skipped, r.missing) == (0, 0, [], [], 0)
 
 
-def test_doc_dict_is_to_dict_and_round_trips():
+def test_doc_round_trips_through_the_index_and_keeps_texts_once(tmp_path, home):
+    """doc_json + paragraphs -> load_doc gives back the very article the
+    cleaner made (blocks, removed, notes, metadata); the doc itself holds no
+    block text (the paragraphs are its only copy)."""
     from tui.core.clean import clean
-    from tui.core.ingest import doc_dict
-    from tui.core.library import bundled_data_dir
+    from tui.core.ingest import doc_json
+    from tui.core.library import bundled_data_dir, load_doc
     from tui.core.model import Article
 
-    for p in sorted(bundled_data_dir().glob("*.txt")):
-        art = clean(p.read_text(encoding="utf-8"), kind="text", name=str(p))
-        art.notes.append("a note")
-        assert doc_dict(art) == art.to_dict()
-        assert Article.from_dict(json.loads(json.dumps(doc_dict(art)))) == art
+    db = Database.open(home)
+    with db.transaction() as c:
+        for i, p in enumerate(sorted(bundled_data_dir().glob("*.txt"))):
+            art = clean(p.read_text(encoding="utf-8"), kind="text", name=str(p))
+            art.notes.append("a note")
+            assert art.blocks and art.removed
+            doc = doc_json(art)
+            assert all(b.text not in doc for b in art.blocks if len(b.text) > 40)
+            c.execute("INSERT INTO articles(id, path, doc) VALUES (?, ?, ?)", (i + 1, str(p), doc))
+            c.executemany("INSERT INTO paragraphs(article_id, idx, kind, text) VALUES (?,?,?,?)",
+                          [(i + 1, j, b.kind, b.text) for j, b in enumerate(art.blocks)])
+            assert load_doc(doc, db, i + 1) == art
+            assert load_doc(doc, db.conn, i + 1) == art
+            # Rows written before format 2 (to_dict JSON, blocks included) still read.
+            assert load_doc(json.dumps(art.to_dict())) == art
+    with pytest.raises(ValueError):  # its paragraphs are needed
+        load_doc(doc)
+    db.execute("DELETE FROM paragraphs WHERE article_id = 1 AND idx = 0")
+    with pytest.raises(ValueError):
+        load_doc(db.execute("SELECT doc FROM articles WHERE id = 1").fetchone()[0], db, 1)
+    with pytest.raises(ValueError):
+        load_doc('{"v": 99}', db, 1)
+    assert isinstance(load_doc(json.dumps(Article("t").to_dict())), Article)
+
+
+def test_article_reads_old_full_json_rows(tmp_path, home):
+    """A database indexed before doc format 2 keeps working unchanged: its
+    docs (blocks inside) open, and scanning again does not rewrite them."""
+    lib_dir = tmp_path / "lib"
+    make_library(lib_dir, 3)
+    db = Database.open(home)
+    lib = Library(db, [lib_dir])
+    lib.scan()
+    arts = {e.path: lib.article(e.path) for e in lib.entries()}
+    with db.transaction() as c:  # what an older copydesk wrote
+        for path, art in arts.items():
+            c.execute("UPDATE articles SET doc = ? WHERE path = ?", (json.dumps(art.to_dict()), path))
+    for path, art in arts.items():
+        assert lib.article(path) == art
+    assert lib.scan().unchanged == 3
+    assert all("\"v\"" not in r[0] for r in db.execute("SELECT doc FROM articles"))
 
 
 def test_a_worker_dying_does_not_lose_files(tmp_path, home, monkeypatch):

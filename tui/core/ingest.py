@@ -13,7 +13,9 @@ A result is a tuple whose first item says what happened:
   need updating);
 - ``("ok", path, size, mtime_ns, hash, cleaner_version, title, dek, outlet,
   author, section, published, dateline, words, doc_json, paragraphs)`` with
-  ``paragraphs`` a list of ``(kind, text)``;
+  ``paragraphs`` a list of ``(kind, text)`` (the body blocks) and ``doc_json``
+  the rest of the article (:func:`doc_json`: the blocks' texts are stored
+  once, as the paragraphs, not a second time in the doc);
 - ``("error", path, size, mtime_ns, hash_or_None, cleaner_version, reason)``.
 """
 
@@ -27,22 +29,23 @@ from typing import Sequence
 CLEANER_CRASH = "cleaner error"
 
 
-def ingest_file(path: str, known_hash: str | None = None) -> tuple:
-    """Read, hash and clean one file; never raises for a bad file."""
+def ingest_file(path: str, known_hash: str | None = None, regular: bool = False) -> tuple:
+    """Read, hash and clean one file; never raises for a bad file.
+
+    *regular*: the caller has just stat'ed *path* and found a regular file
+    (the library walk does), so it is not stat'ed again before it is opened;
+    the size and mtime stored are those of the open descriptor (``fstat``,
+    which also re-checks the type), i.e. of the bytes actually read.
+    """
     from tui.core import clean as cleaner
     from tui.core.model import ArticleError
-    from tui.core.textio import (MAX_BYTES, _reason, bytes_to_text, kind_of, read_article_bytes,
-                                 truncation_note)
+    from tui.core.textio import MAX_BYTES, bytes_to_text, kind_of, read_regular_file, truncation_note
 
     version = cleaner.CLEANER_VERSION
+    size = mtime = digest = None
     try:
-        st = os.stat(path)
+        data, truncated, st = read_regular_file(path, prechecked=regular)
         size, mtime = st.st_size, st.st_mtime_ns
-    except OSError as e:
-        return ("error", path, None, None, None, version, _reason(e, "cannot stat"))
-    digest = None
-    try:
-        data, truncated = read_article_bytes(path)
         digest = file_hash(data)
         if known_hash is not None and digest == known_hash:
             return ("same", path, size, mtime, digest)
@@ -61,41 +64,57 @@ def ingest_file(path: str, known_hash: str | None = None) -> tuple:
     except Exception as e:  # noqa: BLE001 - one bad file must not stop an ingest
         return ("error", path, size, mtime, digest, version,
                 f"{CLEANER_CRASH}: {type(e).__name__}: {str(e)[:200]}")
-    doc = json.dumps(doc_dict(art), ensure_ascii=False, separators=(",", ":"))
+    doc = doc_json(art)
     paragraphs = [(b.kind, b.text) for b in art.blocks]
     return ("ok", path, size, mtime, digest, version, art.title or os.path.basename(path), art.dek,
             art.outlet, art.author, art.section, art.published, art.dateline, art.word_count(),
             doc, paragraphs)
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
+#: ``"v"`` of a doc written by :func:`doc_json` (docs without it are
+#: ``Article.to_dict()`` JSON, blocks included: rows written before).
+DOC_FORMAT = 2
 
 
-def _names(obj) -> tuple[str, ...]:
-    t = type(obj)
-    names = _FIELDS.get(t)
-    if names is None:
-        import dataclasses
+def doc_json(art) -> str:
+    """The article minus its blocks' kinds and texts, as compact JSON.
 
-        names = _FIELDS[t] = tuple(f.name for f in dataclasses.fields(obj))
-    return names
-
-
-def doc_dict(art) -> dict:
-    """``art.to_dict()`` (what :meth:`Article.from_dict` reads), without
-    ``dataclasses.asdict``'s deep copies: twice as fast on big articles."""
-    d = {}
-    for name in _names(art):
-        v = getattr(art, name)
-        if isinstance(v, list) and v and hasattr(v[0], "__dataclass_fields__"):
-            v = [{n: getattr(x, n) for n in _names(x)} for x in v]
-        d[name] = v
-    return d
+    The blocks' texts are the ``paragraphs`` rows (stored anyway, for
+    search); the doc keeps the rest: ``{"v": 2}`` plus the metadata fields
+    by name, each block's other fields as a list (``[start_line, end_line,
+    level]``), each removed block's fields as a list (``[text, reason,
+    start_line, end_line]``), and the notes.
+    :func:`tui.core.library.load_doc` puts the article back together.
+    """
+    meta_names, block_names, removed_names = _doc_fields()
+    d = {name: getattr(art, name) for name in meta_names}
+    d["v"] = DOC_FORMAT
+    d["blocks"] = [[getattr(b, n) for n in block_names] for b in art.blocks]
+    d["removed"] = [[getattr(r, n) for n in removed_names] for r in art.removed]
+    return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
 
 
-def ingest_chunk(items: Sequence[tuple[str, str | None]]) -> list[tuple]:
-    """:func:`ingest_file` over ``(path, known_hash)`` pairs (a pool task)."""
-    return [ingest_file(p, h) for p, h in items]
+_DOC_FIELDS: tuple | None = None
+
+
+def _doc_fields() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Field names: the Article's but ``blocks``/``removed``; the Block's but
+    ``kind``/``text`` (in order); the Removed's (in order)."""
+    global _DOC_FIELDS
+    if _DOC_FIELDS is None:
+        from dataclasses import fields
+
+        from tui.core.model import Article, Block, Removed
+
+        _DOC_FIELDS = (tuple(f.name for f in fields(Article) if f.name not in ("blocks", "removed")),
+                       tuple(f.name for f in fields(Block) if f.name not in ("kind", "text")),
+                       tuple(f.name for f in fields(Removed)))
+    return _DOC_FIELDS
+
+
+def ingest_chunk(items: Sequence[tuple]) -> list[tuple]:
+    """:func:`ingest_file` over ``(path, known_hash[, regular])`` tuples (a pool task)."""
+    return [ingest_file(*item) for item in items]
 
 
 def file_hash(data: bytes) -> str:

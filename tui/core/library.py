@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from tui.core.db import Database
-from tui.core.model import Article, ArticleError
+from tui.core.db import DB_NAME, Database
+from tui.core.model import Article, ArticleError, Block, Removed
 from tui.core.textio import ARTICLE_SUFFIXES
 
 
@@ -118,16 +118,36 @@ def _printable_path(path: str) -> str:
     return _NAME_CONTROLS.sub("?", path.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
+#: What copydesk itself keeps in its home folder (besides ``copydesk.db*``):
+#: never articles, even when the home lies inside a library root.
+HOME_OWN = frozenset({"exports", "search-index"})
+
+
+def _is_home_own(name: str) -> bool:
+    return name in HOME_OWN or name.startswith(DB_NAME)
+
+
 def _walk(roots: Iterable[str | os.PathLike[str]],
-          skipped: list[tuple[str, str]]) -> Iterator[tuple[str, os.stat_result]]:
+          skipped: list[tuple[str, str]],
+          home: str | os.PathLike[str] | None = None) -> Iterator[tuple[str, os.stat_result]]:
     """``(path, stat)`` of the article files under *roots*.
 
     Paths are absolute and *logical*: the resolved root joined with the
     names below it (a symlinked sub-folder keeps its name under the root).
     A directory is visited once (loops are skipped). Within a folder, files
     come sorted, before the sub-folders, which are visited in sorted order.
+    Each file is stat'ed once (``DirEntry.stat``). In the copydesk *home*
+    folder (when it lies under a root), copydesk's own entries (the
+    database, ``exports/``, ``search-index/``: :data:`HOME_OWN`) are left out.
     """
     seen_dirs: set[tuple[int, int]] = set()
+    home_key = None
+    if home is not None:
+        try:
+            hst = os.stat(home)
+            home_key = (hst.st_dev, hst.st_ino)
+        except OSError:
+            pass
     for root in roots:
         root_s = os.fspath(root)
         try:
@@ -151,6 +171,7 @@ def _walk(roots: Iterable[str | os.PathLike[str]],
                 skipped.append((d, "directory loop"))
                 continue
             seen_dirs.add(key)
+            in_home = key == home_key
             try:
                 with os.scandir(d) as it:
                     ents = sorted(it, key=lambda e: e.name)
@@ -160,7 +181,7 @@ def _walk(roots: Iterable[str | os.PathLike[str]],
             subdirs = []
             for e in ents:
                 name = e.name
-                if name.startswith("."):
+                if name.startswith(".") or (in_home and _is_home_own(name)):
                     continue
                 bad = _bad_name(name)  # (hostile-input engineer) never stored or shown
                 if bad:
@@ -188,11 +209,13 @@ def _walk(roots: Iterable[str | os.PathLike[str]],
 
 
 def iter_article_files(roots: Iterable[str | os.PathLike[str]],
-                       skipped: list[tuple[str, str]] | None = None) -> Iterator[Path]:
+                       skipped: list[tuple[str, str]] | None = None, *,
+                       home: str | os.PathLike[str] | None = None) -> Iterator[Path]:
     """Yield article files under *roots* (files or folders), sorted, without
-    following symlink loops. Problems go to *skipped* as ``(path, reason)``."""
+    following symlink loops. Problems go to *skipped* as ``(path, reason)``.
+    Given the copydesk *home*, its own files are left out (see :func:`_walk`)."""
     skipped = skipped if skipped is not None else []
-    for sp, _st in _walk(roots, skipped):
+    for sp, _st in _walk(roots, skipped, home):
         yield Path(sp)
 
 
@@ -279,6 +302,8 @@ class Library:
         self.db = db
         self.roots = [Path(r) for r in roots]
         self._keys = _root_keys(self.roots)
+        #: The copydesk home (the database's folder): its files are not articles.
+        self.home = db.path.parent
 
     # -- indexing ----------------------------------------------------------
 
@@ -309,8 +334,11 @@ class Library:
         # (path, size, mtime_ns) in path order, merged below with the index
         # read in the same order: no per-file map of what is indexed (100k
         # files: tens of MB less than dicts of stat results and rows).
-        files = sorted({sp: (sp, st.st_size, st.st_mtime_ns)
-                        for sp, st in _walk(self.roots, report.skipped)}.values())
+        # The walk's stat is the only one by path: a regular file is read
+        # without another (ingest_file(regular=True) fstat's what it opened).
+        isreg = stat_mod.S_ISREG
+        files = sorted({sp: (sp, st.st_size, st.st_mtime_ns, isreg(st.st_mode))
+                        for sp, st in _walk(self.roots, report.skipped, self.home)}.values())
         report.total = total = len(files)
         where, params = _roots_sql(self._keys)
         cur = self.db.conn.cursor()
@@ -324,18 +352,18 @@ class Library:
             "FROM articles INDEXED BY articles_scan "
             f"WHERE {where} ORDER BY path", [CLEANER_VERSION, *params])
 
-        todo: list[tuple[str, str | None]] = []
+        todo: list[tuple[str, str | None, bool]] = []  # (path, known hash, regular)
         indexed: set[str] = set()  # paths in todo that have a row already
         changed_ok: list[int] = []  # indexes in todo whose stored hash may match
         vanished: list[str] = []
         row = next(rows, None)
-        for sp, size, mtime in files:
+        for sp, size, mtime, regular in files:
             while row is not None and row[0] < sp:
                 if row[3] != 3:
                     vanished.append(row[0])
                 row = next(rows, None)
             if row is None or row[0] != sp:
-                todo.append((sp, None))
+                todo.append((sp, None, regular))
                 continue
             _, r_size, r_mtime, state = row
             row = next(rows, None)
@@ -348,7 +376,7 @@ class Library:
             if state == 0:
                 changed_ok.append(len(todo))
             indexed.add(sp)
-            todo.append((sp, None))
+            todo.append((sp, None, regular))
         while row is not None:
             if row[3] != 3:
                 vanished.append(row[0])
@@ -356,9 +384,9 @@ class Library:
         del files
         if changed_ok:  # the stored hashes of changed files (to skip re-cleaning)
             for i in changed_ok:
-                sp = todo[i][0]
+                sp, _, regular = todo[i]
                 todo[i] = (sp, self.db.execute("SELECT hash FROM articles WHERE path = ?",
-                                                (sp,)).fetchone()[0])
+                                                (sp,)).fetchone()[0], regular)
         if report.failed:  # reasons of the unchanged failures
             report.failed = [(sp, self.db.execute("SELECT COALESCE(error, status) FROM articles "
                                                   "WHERE path = ?", (sp,)).fetchone()[0])
@@ -528,14 +556,53 @@ class Library:
                                params).fetchone()[0]
 
     def article(self, path: str) -> Article:
-        """The cleaned article at *path* (from the index; one row read)."""
-        row = self.db.execute("SELECT status, error, doc FROM articles WHERE path = ?",
+        """The cleaned article at *path* (from the index: its row and its
+        paragraphs, see :func:`load_doc`)."""
+        row = self.db.execute("SELECT id, status, error, doc FROM articles WHERE path = ?",
                               (path,)).fetchone()
         if row is None:
             raise ArticleError("not in the library", path)
         if row["status"] != "ok" or not row["doc"]:
             raise ArticleError(row["error"] or row["status"], path)
-        return Article.from_dict(json.loads(row["doc"]))
+        try:
+            return load_doc(row["doc"], self.db, row["id"])
+        except (ValueError, TypeError) as e:
+            raise ArticleError(f"its entry in the library index is damaged ({e})", path) from None
+
+
+def load_doc(doc: str | bytes, db=None, article_id: int | None = None) -> Article:
+    """The :class:`Article` stored in an ``articles.doc`` value.
+
+    Reads both formats: ``Article.to_dict()`` JSON, blocks included (rows
+    written before doc format 2, never rewritten just for this), and
+    :func:`tui.core.ingest.doc_json`'s (``"v": 2``), whose blocks' kinds and
+    texts are the ``paragraphs`` rows of *article_id*, read through *db* (a
+    :class:`Database` or an ``sqlite3`` connection). Raises ``ValueError``
+    for a doc that cannot be read (bad JSON, an unknown format, paragraphs
+    that do not match its blocks) and ``TypeError`` for unknown fields.
+    """
+    from tui.core.ingest import DOC_FORMAT
+
+    d = json.loads(doc)
+    if not isinstance(d, dict):
+        raise ValueError("not an article")
+    version = d.pop("v", None)
+    if version is None:
+        return Article.from_dict(d)
+    if version != DOC_FORMAT:
+        raise ValueError(f"unknown doc format {version!r}")
+    if db is None or article_id is None:
+        raise ValueError("a format-2 doc needs the database and the article id")
+    cur = getattr(db, "conn", db).cursor()
+    cur.row_factory = None
+    texts = cur.execute("SELECT kind, text FROM paragraphs WHERE article_id = ? ORDER BY idx",
+                        (article_id,)).fetchall()
+    geometry = d.pop("blocks", ())
+    if len(texts) != len(geometry):
+        raise ValueError(f"{len(texts)} paragraphs stored for {len(geometry)} blocks")
+    d["blocks"] = [Block(k, t, *g) for (k, t), g in zip(texts, geometry)]
+    d["removed"] = [Removed(*r) for r in d.get("removed", ())]
+    return Article(**d)
 
 
 # -- reading state -----------------------------------------------------------

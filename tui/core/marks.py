@@ -280,7 +280,7 @@ def reanchor_stale(db: Database, paths: Iterable[str] | None = None) -> int:
     anchored (its source hash or cleaner version changed), using the cleaned
     text kept in the library index. Returns how many articles were done.
     Articles not in the index (or unreadable now) are left as they are."""
-    import json
+    from tui.core.library import load_doc
 
     rows = db.execute(
         """SELECT DISTINCT m.path FROM marks m JOIN articles a ON a.path = m.path
@@ -292,10 +292,10 @@ def reanchor_stale(db: Database, paths: Iterable[str] | None = None) -> int:
     for (path,) in rows:
         if wanted is not None and path not in wanted:
             continue
-        r = db.execute("SELECT doc, hash, cleaner_version FROM articles WHERE path = ?",
+        r = db.execute("SELECT id, doc, hash, cleaner_version FROM articles WHERE path = ?",
                        (path,)).fetchone()
         try:
-            article = Article.from_dict(json.loads(r["doc"]))
+            article = load_doc(r["doc"], db, r["id"])
         except (ValueError, TypeError):
             continue
         reanchor(db, path, article, r["hash"], r["cleaner_version"])

@@ -323,25 +323,43 @@ def read_article_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES)
     checked with ``stat`` first, and the open itself is non-blocking with the
     type checked again on the descriptor (in case the file was swapped).
     """
+    data, truncated, _st = read_regular_file(path, max_bytes)
+    return data, truncated
+
+
+def read_regular_file(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES, *,
+                      prechecked: bool = False) -> tuple[bytes, bool, os.stat_result]:
+    """:func:`read_article_bytes`, also returning the open descriptor's
+    ``fstat`` (the size and mtime of what was read).
+
+    *prechecked*: the caller stat'ed *path* a moment ago and found a regular
+    file (the library walk), so the ``stat`` before opening is skipped; the
+    open is still non-blocking and the descriptor's type is still checked.
+    """
     p = os.fspath(path)
-    try:
-        st = os.stat(p)
-    except FileNotFoundError:
-        raise ArticleError("dangling symlink" if os.path.islink(p) else "not found", p) from None
-    except OSError as e:
-        raise ArticleError(_reason(e, "cannot stat"), p) from None
-    if stat.S_ISDIR(st.st_mode):
-        raise ArticleError("is a directory", p)
-    if not stat.S_ISREG(st.st_mode):
-        raise ArticleError("not a regular file", p)
+    if not prechecked:
+        try:
+            st = os.stat(p)
+        except FileNotFoundError:
+            raise ArticleError("dangling symlink" if os.path.islink(p) else "not found", p) from None
+        except OSError as e:
+            raise ArticleError(_reason(e, "cannot stat"), p) from None
+        if stat.S_ISDIR(st.st_mode):
+            raise ArticleError("is a directory", p)
+        if not stat.S_ISREG(st.st_mode):
+            raise ArticleError("not a regular file", p)
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
                      | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise ArticleError("dangling symlink" if os.path.islink(p) else "not found", p) from None
     except OSError as e:
         raise ArticleError(_reason(e, "cannot open"), p) from None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped after stat
-            raise ArticleError("not a regular file", p)
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # swapped after stat
+            raise ArticleError("is a directory" if stat.S_ISDIR(st.st_mode)
+                               else "not a regular file", p)
         chunks: list[bytes] = []
         left = max_bytes + 1
         while left > 0:
@@ -356,8 +374,8 @@ def read_article_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES)
     finally:
         os.close(fd)
     if len(data) > max_bytes:
-        return _cut_tail(data[:max_bytes]), True
-    return data, False
+        return _cut_tail(data[:max_bytes]), True, st
+    return data, False, st
 
 
 def _reason(e: OSError, default: str) -> str:
