@@ -49,8 +49,40 @@ async def wait_screen(app: CopydeskApp, pilot, cls) -> None:
     raise AssertionError(f"{cls.__name__} did not open; top screen: {app.screen!r}")
 
 
-async def start(app: CopydeskApp, pilot, cursor: int = 1) -> ArticleView:
+async def wait_until(pilot, condition, what: str, tries: int = 1000) -> None:
+    """Wait (pausing) until *condition()* holds; fail after ~20 s."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def ready(app: CopydeskApp, pilot) -> None:
+    """Wait for the state the tests need, not for time: the start-up scan
+    has indexed every file and its end was handled (it may reload the open
+    article, which clears a mouse selection), an article is open and laid
+    out. (settle() alone can return before the scan even started: it is
+    started after the first refresh.)"""
+    from tui.core.library import iter_article_files
+
+    n_files = sum(1 for _ in iter_article_files(app.roots))
+
+    def done() -> bool:
+        indexed = app.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        scanning = getattr(app, "_scanning", False) or any(
+            w.group == "scan" and not w.is_finished for w in app.workers)
+        reader = app.reader
+        return (indexed >= n_files and not scanning and reader.article is not None
+                and app.current_path is not None and reader.layout_complete)
+
     await settle(app, pilot)
+    await wait_until(pilot, done, "the start-up scan and the first article")
+    await settle(app, pilot)
+
+
+async def start(app: CopydeskApp, pilot, cursor: int = 1) -> ArticleView:
+    await ready(app, pilot)
     reader = app.reader
     reader.focus()
     reader.cursor = cursor
@@ -107,10 +139,9 @@ async def test_m_marks_exactly_the_mouse_selection(home: Path, seeds_dir: Path) 
         await pilot.mouse_down(ArticleView, offset=(x0, y))
         await pilot.hover(ArticleView, offset=(x0 + 3, y))
         await pilot.mouse_up(ArticleView, offset=(x0 + len(words) - 1, y))
-        await pilot.pause()
-        assert reader.selected_span() is not None
+        await wait_until(pilot, lambda: reader.selected_span() is not None, "the selection")
         await pilot.press("m")
-        await pilot.pause()
+        await wait_until(pilot, lambda: marks_for(app.db, app.current_path), "the mark")
         [m] = marks_for(app.db, app.current_path)
         assert m.exact == words
         text = reader.article.text()
@@ -240,6 +271,78 @@ async def test_a_mark_that_was_not_saved_is_not_shown(home: Path, seeds_dir: Pat
         assert mark_highlights(app) == {} and entry_marks(app, app.current_path) == 0
         assert "NOT saved" in screen_text(app) and "Marked." not in screen_text(app)
         assert app.is_running
+
+
+def notices(app: CopydeskApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_a_database_error_after_a_saved_change_is_said_not_crashed(
+        home: Path, seeds_dir: Path, monkeypatch) -> None:
+    """Each change is committed, then reading the marks back fails (database
+    locked by another program): the reader is told the change is saved (not
+    that it failed), the app keeps running, and the database has it."""
+    from tui.core.db import DatabaseLocked
+
+    import tui.ui.marking as marking
+    import tui.ui.screens.marks as marks_screen
+
+    def locked(*args, **kwargs):
+        raise DatabaseLocked("database is locked")
+
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await start(app, pilot, cursor=1)
+        path = app.current_path
+        monkeypatch.setattr(marking, "marks_for", locked)
+        monkeypatch.setattr(marking, "mark_count", locked)
+        # m: saved, shown from what is known, and said.
+        await pilot.press("m")
+        await wait_until(pilot, lambda: marks_for(app.db, path), "the mark")
+        [m] = marks_for(app.db, path)
+        assert mark_highlights(app)[m.uuid][:2] == (m.start, m.end)
+        said = notices(app)
+        assert "Marked." in said and any(x.startswith("Saved, but") for x in said)
+        assert not any("NOT saved" in x or "Could not change" in x for x in said)
+        # The menu's colour change: saved; no "could not change".
+        app.clear_notifications()
+        await pilot.press("m")
+        await wait_screen(app, pilot, MarkMenu)
+        await pilot.press("2")
+        await wait_until(pilot, lambda: marks_for(app.db, path)[0].color == "green", "green")
+        said = notices(app)
+        assert any(x.startswith("Saved, but") for x in said)
+        assert not any("Could not change" in x for x in said)
+        # A note: saved, and not said to be lost.
+        app.clear_notifications()
+        await pilot.press("a")
+        await wait_screen(app, pilot, NoteEditor)
+        await pilot.press(*"kept", "ctrl+s")
+        await wait_until(pilot, lambda: marks_for(app.db, path)[0].note == "kept", "the note")
+        said = notices(app)
+        assert "Note saved." in said and not any("NOT saved" in x for x in said)
+        # The marks screen: a deletion is saved, the list cannot be re-read.
+        app.clear_notifications()
+        await pilot.press("apostrophe")
+        await wait_screen(app, pilot, MarksScreen)
+        monkeypatch.setattr(marks_screen, "marks_for", locked)
+        monkeypatch.setattr(marks_screen, "all_marks", locked)
+        await pilot.press("d")
+        await wait_until(pilot, lambda: marks_for(app.db, path) == [], "the deletion")
+        said = notices(app)
+        assert "Mark deleted. u: undo" in said and any(x.startswith("Saved, but") for x in said)
+        assert not any("Could not delete" in x for x in said)
+        # Undo: saved again.
+        await pilot.press("u")
+        await wait_until(pilot, lambda: len(marks_for(app.db, path)) == 1, "the undo")
+        assert "Mark restored." in notices(app)
+        # t (scope) cannot read either: said, the screen stays as it was.
+        scope = app.screen.library
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.screen.library == scope
+        assert any(x.startswith("Could not read the marks") for x in notices(app))
+        assert app.is_running and isinstance(app.screen, MarksScreen)
 
 
 # -- the marks screen -------------------------------------------------------------------

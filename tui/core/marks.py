@@ -156,7 +156,7 @@ def update_mark(db: Database, uuid: str, *, note: str | None = None,
     if color is not None:
         _check_color(color)
 
-    def update(c: sqlite3.Connection) -> None:
+    def update(c: sqlite3.Connection) -> Mark:
         sets, params = ["modified = ?"], [now_iso()]
         if note is not None:
             sets.append("note = ?")
@@ -168,9 +168,11 @@ def update_mark(db: Database, uuid: str, *, note: str | None = None,
                         (*params, uuid))
         if cur.rowcount == 0:
             raise MarkError(f"no such mark: {uuid}")
+        return _row(c.execute(f"SELECT {_COLUMNS} FROM marks WHERE uuid = ?", (uuid,)).fetchone())
 
-    _write(db, update)
-    return get_mark(db, uuid)
+    # Read back inside the transaction: an error after the commit would
+    # otherwise say "not changed" about a change that was saved.
+    return _write(db, update)
 
 
 def delete_mark(db: Database, uuid: str) -> str:
@@ -187,14 +189,14 @@ def delete_mark(db: Database, uuid: str) -> str:
 
 def undelete_mark(db: Database, token: str) -> Mark:
     """Undo :func:`delete_mark`."""
-    def undelete(c: sqlite3.Connection) -> None:
+    def undelete(c: sqlite3.Connection) -> Mark:
         cur = c.execute("UPDATE marks SET deleted = NULL WHERE uuid = ? AND deleted IS NOT NULL",
                         (token,))
         if cur.rowcount == 0:
             raise MarkError("nothing to undo")
+        return _row(c.execute(f"SELECT {_COLUMNS} FROM marks WHERE uuid = ?", (token,)).fetchone())
 
-    _write(db, undelete)
-    return get_mark(db, token)
+    return _write(db, undelete)
 
 
 # -- queries -------------------------------------------------------------------
@@ -217,6 +219,13 @@ def mark_counts(db: Database) -> dict[str, int]:
     """Live marks per article path."""
     return {r[0]: r[1] for r in db.execute(
         "SELECT path, COUNT(*) FROM marks WHERE deleted IS NULL GROUP BY path")}
+
+
+def mark_count(db: Database, path: str) -> int:
+    """Live marks of one article (what :func:`mark_counts` gives for *path*,
+    without counting every other article's)."""
+    return db.execute("SELECT COUNT(*) FROM marks WHERE path = ? AND deleted IS NULL",
+                      (path,)).fetchone()[0]
 
 
 def marks_at(marks: Iterable[Mark], start: int, end: int) -> list[Mark]:

@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.core.marks import (Mark, MarkError, add_mark, delete_mark, mark_counts, marks_at,
+from tui.core.marks import (Mark, MarkError, add_mark, delete_mark, mark_count, marks_at,
                             marks_for, reanchor, undelete_mark, update_mark)
 from tui.ui.widgets.article_view import ArticleView, Highlight
 
@@ -191,12 +191,28 @@ class MarksMixin:
                             severity="warning")
         self._show_marks()
 
-    def marks_changed(self, path: str) -> None:
-        """Marks of *path* changed (e.g. in the marks screen): refresh."""
-        if path == getattr(self, "_marks_path", None):
-            self.marks = marks_for(self.db, path)
-            self._show_marks()
-        self._refresh_mark_count(path)
+    def marks_changed(self, path: str) -> bool:
+        """Marks of *path* changed (e.g. in the marks screen): refresh.
+
+        Called after the change was committed: if the marks cannot be read
+        back now (database locked by another program, disk trouble), the
+        reader is told the change is saved and the view may lag behind, and
+        nothing crashes. Returns False then."""
+        try:
+            if path == getattr(self, "_marks_path", None):
+                self.marks = marks_for(self.db, path)
+                self._show_marks()
+            count = mark_count(self.db, path)
+        except Exception as e:  # noqa: BLE001 - the change itself is saved
+            self._reread_failed(e)
+            return False
+        self._set_mark_count(path, count)
+        return True
+
+    def _reread_failed(self, error: Exception) -> None:
+        self.notify(Content(f"Saved, but the marks could not be read back ({error}); "
+                            f"the highlights and counts may be out of date until the "
+                            f"article is opened again."), severity="warning", timeout=10)
 
     # -- display -------------------------------------------------------------------------
 
@@ -205,8 +221,7 @@ class MarksMixin:
               for m in getattr(self, "marks", []) if not m.orphan]
         set_layer(self.reader, hl)
 
-    def _refresh_mark_count(self, path: str) -> None:
-        n = mark_counts(self.db).get(path, 0)
+    def _set_mark_count(self, path: str, n: int) -> None:
         try:
             self.sources.update_entry(path, marks=n)
         except Exception:  # noqa: BLE001 - the list may not show this path
@@ -255,9 +270,10 @@ class MarksMixin:
             self.notify(Content(f"The mark was NOT saved: {e}"), severity="error", timeout=10)
             return None
         # Committed: only now is it shown.
-        self.marks = marks_for(self.db, self._marks_path)
-        self._show_marks()
-        self._refresh_mark_count(self._marks_path)
+        if not self.marks_changed(self._marks_path):
+            # Not read back: show the new mark with the ones already known.
+            self.marks = sorted([*self.marks, m], key=lambda x: (x.orphan, x.start, x.id))
+            self._show_marks()
         self.screen.clear_selection()
         return m
 

@@ -116,13 +116,25 @@ class MarksScreen(Screen[Mark | None]):
     def option_list(self) -> OptionList:
         return self.query_one("#marks-list", OptionList)
 
-    def reload(self, keep: str | None = None) -> None:
-        """Re-read the marks from the database and rebuild the rows."""
+    def reload(self, keep: str | None = None, *, saved: bool = False) -> bool:
+        """Re-read the marks from the database and rebuild the rows.
+
+        A database error (locked by another program, disk trouble) keeps the
+        rows as they were and is said in a notice; *saved* tells that a
+        change was committed just before, so the notice says it is saved.
+        Returns False then."""
         ol = self.option_list
         if keep is None and ol.highlighted is not None and ol.highlighted < len(self.marks):
             keep = self.marks[ol.highlighted].uuid
-        self.marks = all_marks(self.db) if self.library else marks_for(self.db, self.path or "")
-        info = article_info(self.db, self.marks)
+        try:
+            marks = all_marks(self.db) if self.library else marks_for(self.db, self.path or "")
+            info = article_info(self.db, marks)
+        except Exception as e:  # noqa: BLE001 - tell, keep the screen usable
+            msg = (f"Saved, but the list could not be read back ({e}); it may be out of date."
+                   if saved else f"Could not read the marks: {e}")
+            self.notify(Content(msg), severity="warning" if saved else "error", timeout=10)
+            return False
+        self.marks = marks
         ol.clear_options()
         ol.add_options([Option(self._row(m, info[m.path]), id=m.uuid) for m in self.marks])
         scope = "Library" if self.library else "This article"
@@ -139,6 +151,7 @@ class MarksScreen(Screen[Mark | None]):
             if index is None:
                 index = min(ol.highlighted or 0, n - 1) if ol.highlighted is not None else 0
             ol.highlighted = index
+        return True
 
     def _row(self, m: Mark, info) -> Content:
         from tui.ui.widgets.article_view import HIGHLIGHT_COLOURS
@@ -188,7 +201,8 @@ class MarksScreen(Screen[Mark | None]):
             self.notify("No article is open: showing the whole library.")
             return
         self.library = not self.library
-        self.reload(keep=self.current.uuid if self.current else None)
+        if not self.reload(keep=self.current.uuid if self.current else None):
+            self.library = not self.library  # still showing the other scope
 
     def action_edit_note(self) -> None:
         m = self.current
@@ -203,7 +217,7 @@ class MarksScreen(Screen[Mark | None]):
             except (MarkError, Exception) as e:  # noqa: BLE001 - tell, keep going
                 self.notify(Content(f"Could not save the note: {e}"), severity="error")
                 return
-            self.reload(keep=m.uuid)
+            self.reload(keep=m.uuid, saved=True)
             self._changed(m.path)
             self.notify("Note saved." if note else "Note removed.")
 
@@ -218,7 +232,7 @@ class MarksScreen(Screen[Mark | None]):
         except Exception as e:  # noqa: BLE001
             self.notify(Content(f"Could not change the colour: {e}"), severity="error")
             return
-        self.reload(keep=m.uuid)
+        self.reload(keep=m.uuid, saved=True)
         self._changed(m.path)
 
     def action_cycle_color(self) -> None:
@@ -237,7 +251,7 @@ class MarksScreen(Screen[Mark | None]):
             self.notify(Content(f"Could not delete the mark: {e}"), severity="error")
             return
         self.undo_stack.append((token, m.path))
-        self.reload()
+        self.reload(saved=True)
         self._changed(m.path)
         self.notify("Mark deleted. u: undo")
 
@@ -251,7 +265,7 @@ class MarksScreen(Screen[Mark | None]):
         except Exception as e:  # noqa: BLE001
             self.notify(Content(f"Could not undo: {e}"), severity="error")
             return
-        self.reload(keep=m.uuid)
+        self.reload(keep=m.uuid, saved=True)
         self._changed(path)
         self.notify("Mark restored.")
 
@@ -259,6 +273,10 @@ class MarksScreen(Screen[Mark | None]):
         m = self.current
         if m is None:
             return
-        info = article_info(self.db, [m])[m.path]
+        try:
+            info = article_info(self.db, [m])[m.path]
+        except Exception as e:  # noqa: BLE001
+            self.notify(Content(f"Could not read the article's details: {e}"), severity="error")
+            return
         self.app.copy_to_clipboard(clipboard_text(m, info.title, info.outlet, info.date))
         self.notify("Quote copied with its source.")
