@@ -1,0 +1,217 @@
+"""The windowed source list: tui.core.listing (SQL view) and the SourceList
+widget over it (only visible rows are fetched and built)."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tui.core.db import Database
+from tui.core.library import Library
+from tui.core.listing import PAGE, Listing, TRIGRAM_MIN
+
+ROOT = "/no-such-copydesk-library"
+
+HOSTILE = [
+    "100% sure_thing", "50%_off", "a_b%c", 'say "hello" now', "it's 'quoted'",
+    "[@click=app.quit]Click[/]", "[b]bold[/b] $accent", "back\\slash \\%", "Straße",
+    "STRASSE", "STRAßE", "straẞe", "Café CAFÉ cafe", "ΣΊΣΥΦΟΣ σίσυφος", "ǅemal ǆ",
+    "İstanbul istanbul", "ſtraight", "Ⅻ ⅻ", "ﬁne print", "日本語のタイトル", "🙂 emoji 🙂",
+    "  spaced  out  ", "", "x", "ab", "NEAR AND", "title*with^fts:syntax (x OR y)",
+    "tab\there", "Ω ohm Ω", "K kelvin K",
+]
+ALPHABET = "abcABC xyzXYZ%_\"'\\[]@=éÉßẞſΣσςİiıKkΩω日🙂-*^:()"
+
+
+def sqlite_fold_map(chars: str) -> dict[str, str]:
+    """How FTS5's trigram tokenizer folds each character (read back from
+    its vocabulary): the definition of case-insensitive for >= 3 chars."""
+    c = sqlite3.connect(":memory:")
+    c.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram')")
+    c.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    chars = sorted(set(chars))
+    c.executemany("INSERT INTO t(rowid, x) VALUES (?, ?)",
+                  [(i, f"\x01{ch}\x01") for i, ch in enumerate(chars)])
+    return {chars[doc]: term[1:-1] for term, doc in c.execute("SELECT term, doc FROM v")}
+
+
+FOLD = sqlite_fold_map(ALPHABET + "".join(HOSTILE))
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def reference(titles: list[tuple[str, str]], query: str) -> list[str]:
+    """Brute force: paths (sorted) whose title matches *query* (module doc)."""
+    q = query.strip()
+    if not q:
+        return sorted(p for p, _ in titles)
+    if len(q) >= TRIGRAM_MIN:
+        missing = set(q) - FOLD.keys()
+        if missing:
+            FOLD.update(sqlite_fold_map("".join(missing)))
+
+        def f(s):
+            return "".join(FOLD.get(ch, ch) for ch in s)
+    else:
+        def f(s):
+            return s.translate(ASCII_LOWER)
+    return sorted(p for p, t in titles if f(q) in f(t))
+
+
+def make_db(home: Path, titles: list[tuple[str, str]], *, extra=()) -> Database:
+    db = Database.open(home)
+    with db.transaction() as c:
+        c.executemany("INSERT INTO articles(path, title, status) VALUES (?, ?, 'ok')", titles)
+        c.executemany("INSERT INTO articles(path, title, status) VALUES (?, ?, ?)", extra)
+    return db
+
+
+def random_titles(n: int, seed: int) -> list[tuple[str, str]]:
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        if rnd.random() < 0.3:
+            t = rnd.choice(HOSTILE)
+        else:
+            t = "".join(rnd.choice(ALPHABET) for _ in range(rnd.randint(0, 12)))
+        out.append((f"{ROOT}/{rnd.randint(0, 99):02d}/{i:05d}.txt", t))
+    return out
+
+
+def view(listing: Listing) -> list[str]:
+    return [e.path for e in listing.rows(0, listing.count())]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_filter_matches_a_brute_force_filter(tmp_path: Path, seed: int) -> None:
+    titles = random_titles(400, seed)
+    db = make_db(tmp_path, titles)
+    listing = Listing(db, [ROOT])
+    rnd = random.Random(seed)
+    queries = HOSTILE + ["ss", "SS", "ß", "%", "_", '"', "\\", "[", "é", "É", "σ", "Σ", "ς",
+                         "STRASSE", "STRAẞE", "sTrAßE", "café", "CAFÉ", "ſtr", "STR", "ﬁ"]
+    for _ in range(60):
+        whole = rnd.choice(titles)[1]
+        if len(whole) >= 2:
+            a = rnd.randrange(len(whole) - 1)
+            queries.append(whole[a:a + rnd.randint(1, 6)].swapcase())
+        queries.append("".join(rnd.choice(ALPHABET) for _ in range(rnd.randint(1, 4))))
+    for q in queries:
+        listing.set_query(q)
+        expect = reference(titles, q)
+        assert view(listing) == expect, q
+        assert listing.count() == len(expect), q
+
+
+def test_semantics_spelled_out(tmp_path: Path) -> None:
+    titles = [(f"{ROOT}/{i}.txt", t) for i, t in enumerate(HOSTILE)]
+    listing = Listing(make_db(tmp_path, titles), [ROOT])
+
+    def shown(q):
+        listing.set_query(q)
+        return {e.title for e in listing.rows(0, 100)}
+
+    assert shown("strasse") == {"STRASSE"}          # no multi-character folding
+    assert shown("straße") == {"Straße", "STRAßE", "straẞe"}  # ẞ folds to ß
+    assert shown("CAFÉ") == {"Café CAFÉ cafe"}
+    assert shown("σίσ") == {"ΣΊΣΥΦΟΣ σίσυφος"}
+    assert shown("50%") == {"50%_off"}              # LIKE wildcards are literal
+    assert shown("%") == {"100% sure_thing", "50%_off", "a_b%c", "back\\slash \\%"}
+    assert shown("_") == {"100% sure_thing", "50%_off", "a_b%c"}
+    assert shown('"hello"') == {'say "hello" now'}
+    assert shown("[@click") == {"[@click=app.quit]Click[/]"}
+    assert shown("OR y)") == {"title*with^fts:syntax (x OR y)"}
+    assert shown("é") == {"Café CAFÉ cafe"}        # short: exact case beyond ASCII
+    assert shown("É") == {"Café CAFÉ cafe"}
+    assert shown("  ") == {t for _, t in titles}    # blank: no filter
+
+
+def test_rows_count_and_index_of_in_path_order(tmp_path: Path) -> None:
+    titles = random_titles(PAGE * 5 + 7, 9)
+    extra = [(f"{ROOT}/zz/missing.txt", "gone", "missing"),
+             (f"{ROOT}/zz/bad.txt", "broken", "error"),
+             ("/no-such-elsewhere/a.txt", "other library", "ok")]
+    db = make_db(tmp_path, titles, extra=extra)
+    listing = Listing(db, [ROOT])
+    paths = sorted([p for p, _ in titles] + [f"{ROOT}/zz/bad.txt"])
+    assert listing.count() == len(paths)
+    assert listing.totals() == (len(paths), len(paths) - 1)
+    assert view(listing) == paths
+    # windows at odd offsets and across pages, in any order (keyset + offset)
+    rnd = random.Random(1)
+    for _ in range(40):
+        listing.forget() if rnd.random() < 0.3 else None
+        off, lim = rnd.randrange(len(paths) + 5), rnd.randint(0, 150)
+        assert [e.path for e in listing.rows(off, lim)] == paths[off:off + lim]
+    for i in rnd.sample(range(len(paths)), 25):
+        listing.forget()
+        assert listing.index_of(paths[i]) == i
+        assert listing.index_of(paths[i]) == i  # from the cache
+    assert listing.index_of(f"{ROOT}/zz/missing.txt") is None
+    assert listing.index_of("/no-such-elsewhere/a.txt") is None
+    assert listing.contains(f"{ROOT}/zz/bad.txt")
+    assert not listing.contains(f"{ROOT}/zz/missing.txt")
+    assert listing.first_ok().path == paths[0]
+    # filtered view: index_of among the matches
+    listing.set_query(titles[3][1] or "x")
+    shown = view(listing)
+    for i, p in enumerate(shown):
+        assert listing.index_of(p) == i
+    hidden = next(p for p in paths if p not in shown)
+    assert listing.index_of(hidden) is None
+
+
+def test_rows_carry_read_flag_and_mark_count(tmp_path: Path) -> None:
+    titles = [(f"{ROOT}/{i}.txt", f"t{i}") for i in range(5)]
+    db = make_db(tmp_path, titles)
+    with db.transaction() as c:
+        c.execute("INSERT INTO reading_state(path, read) VALUES (?, 1)", (f"{ROOT}/1.txt",))
+        for n, (p, deleted) in enumerate([("2", None), ("2", None), ("2", "x"), ("3", None)]):
+            c.execute("INSERT INTO marks(uuid, path, exact, start, end, created, modified, deleted)"
+                      " VALUES (?, ?, 'x', 0, 1, 'c', 'm', ?)", (f"u{n}", f"{ROOT}/{p}.txt", deleted))
+    listing = Listing(db, [ROOT])
+    rows = {e.path.rsplit("/", 1)[1]: e for e in listing.rows(0, 10)}
+    assert [rows[f"{i}.txt"].read for i in range(5)] == [False, True, False, False, False]
+    assert [rows[f"{i}.txt"].marks for i in range(5)] == [0, 0, 2, 1, 0]
+    assert listing.unread() == 4
+
+
+def test_titles_index_follows_the_library(tmp_path: Path) -> None:
+    """The triggers keep the FTS table in sync through Library.scan()."""
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    for name, title in [("a", "Alpha story"), ("b", "Beta story"), ("c", "Gamma story")]:
+        (lib / f"{name}.md").write_text(f"# {title}\n\nSome body text for {name}.\n")
+    db = Database.open(tmp_path / "home")
+    library = Library(db, [lib])
+    library.scan(jobs=1)
+    listing = Listing(db, [lib])
+    assert listing.set_query("story") and listing.count() == 3
+    (lib / "b.md").unlink()
+    (lib / "a.md").write_text("# Delta tale\n\nOther body text here.\n")
+    (lib / "d.md").write_text("# Epsilon story\n\nNew body text here.\n")
+    library.scan(jobs=1)
+    listing.refresh()
+    assert [e.title for e in listing.rows(0, 10)] == ["Gamma story", "Epsilon story"]
+    listing.set_query("tale")
+    assert [e.title for e in listing.rows(0, 10)] == ["Delta tale"]
+    (lib / "b.md").write_text("# Beta story\n\nBack again text.\n")  # missing -> ok again
+    library.scan(jobs=1)
+    listing.set_query("beta")
+    assert [e.title for e in listing.rows(0, 10)] == ["Beta story"]
+    n = db.conn.execute("SELECT COUNT(*) FROM article_titles").fetchone()[0]
+    assert n == listing.totals()[0] == 4
+
+
+def test_fetches_only_the_pages_asked_for(tmp_path: Path) -> None:
+    titles = [(f"{ROOT}/{i:05d}.txt", f"title {i}") for i in range(3000)]
+    listing = Listing(make_db(tmp_path, titles), [ROOT])
+    assert listing.count() == 3000 and listing.rows_fetched == 0
+    listing.rows(1500, 20)
+    assert listing.queries == 1 and listing.rows_fetched == PAGE
+    listing.rows(1500, 20)
+    assert listing.queries == 1
+    assert listing.index_of(f"{ROOT}/02999.txt") == 2999
+    assert listing.rows_fetched == PAGE
