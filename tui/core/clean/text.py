@@ -158,31 +158,37 @@ _WRAP = "[]()<>{}|•·*-–—=#~ "
 def _family(u: Unit) -> str | None:
     """The junk family a unit's wording suggests (None if it looks like prose)."""
     t = u.text.strip(_WRAP) or u.text
+    # Lower-cased once for every phrase list's literal prefilter (exact only
+    # without the few characters IGNORECASE folds oddly: patterns.TRICKY).
+    low = t.lower()
+    plain = t.isascii() or P.TRICKY.search(t) is None
     short = u.nw <= 12 and len(t) <= 120
     if short:
-        fam = P.short_family(t) or (P.short_family(t.rstrip(".…")) if t.endswith((".", "…")) else None)
+        fam = P.short_family(t, low, plain)
+        if fam is None and t.endswith((".", "…")):
+            s = t.rstrip(".…")
+            fam = P.short_family(s, low[: len(s)] if t.isascii() else None, plain)
         if fam is not None:
             return fam
         if P.BIO_HEADER.match(t):
             return "author-bio"
     if P.RELATED_LEAD.match(t):
         return "related"
-    if u.nw <= 20 and "newsletter" in t.lower():
+    if u.nw <= 20 and "newsletter" in low:
         return "promo"
-    if len(t) <= 300 and P.COMMENT_POLICY.search(t):
+    if len(t) <= 300 and P.COMMENT_POLICY.search(t, low, plain):
         return "comments"
-    if len(t) <= 200 and ("javascript" in t.lower() or "browser" in t.lower() or "loading" in t.lower()) \
+    if len(t) <= 200 and ("javascript" in low or "browser" in low or "loading" in low) \
             and P.PAGE_NOTICE.search(t):
         return "artifact"
     if len(t) <= 600:
-        low = t.lower()
-        if P.COOKIE.search(t, low):
+        if P.COOKIE.search(t, low, plain):
             return "cookie"
-        if P.SYNDICATION.search(t, low):
+        if P.SYNDICATION.search(t, low, plain):
             return "syndication"
-        if P.DISCLAIMER.search(t, low):
+        if P.DISCLAIMER.search(t, low, plain):
             return "disclaimer"
-        if P.PROMO.search(t, low):
+        if P.PROMO.search(t, low, plain):
             return "promo"
     return None
 
