@@ -12,8 +12,8 @@ A result is a tuple whose first item says what happened:
   already stored, so the article was *not* re-cleaned (only size and mtime
   need updating);
 - ``("ok", path, size, mtime_ns, hash, cleaner_version, title, dek, outlet,
-  author, section, published, dateline, words, doc_json, paragraphs)`` with
-  ``paragraphs`` a list of ``(kind, text)`` (the body blocks) and ``doc_json``
+  author, section, published, dateline, words, doc_json, kinds, texts)`` with
+  ``kinds`` and ``texts`` the body blocks' (two lists) and ``doc_json``
   the rest of the article (:func:`doc_json`: the blocks' texts are stored
   once, as the paragraphs, not a second time in the doc);
 - ``("error", path, size, mtime_ns, hash_or_None, cleaner_version, reason)``.
@@ -64,11 +64,25 @@ def ingest_file(path: str, known_hash: str | None = None, regular: bool = False)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop an ingest
         return ("error", path, size, mtime, digest, version,
                 f"{CLEANER_CRASH}: {type(e).__name__}: {str(e)[:200]}")
-    doc = doc_json(art)
-    paragraphs = [(b.kind, b.text) for b in art.blocks]
+    blocks = art.blocks
+    texts = [b.text for b in blocks]
     return ("ok", path, size, mtime, digest, version, art.title or os.path.basename(path), art.dek,
-            art.outlet, art.author, art.section, art.published, art.dateline, art.word_count(),
-            doc, paragraphs)
+            art.outlet, art.author, art.section, art.published, art.dateline, word_count(texts),
+            doc_json(art), [b.kind for b in blocks], texts)
+
+
+def word_count(texts: list[str]) -> int:
+    """``Article.word_count()`` (``str.split()`` words) of blocks with these
+    texts, without making a string per word when it can: in text whose only
+    whitespace is single spaces (or line ends), the words are the spaces plus
+    one. (Every whitespace character but the space is unprintable, so
+    ``isprintable`` rules the others out.)"""
+    s = " ".join(texts)
+    if "\n" in s:
+        s = s.replace("\n", " ")
+    if s.isprintable() and "  " not in s:
+        return s.count(" ") + 1 - s.startswith(" ") - s.endswith(" ") if s else 0
+    return len(s.split())
 
 
 #: ``"v"`` of a doc written by :func:`doc_json` (docs without it are
@@ -86,30 +100,33 @@ def doc_json(art) -> str:
     start_line, end_line]``), and the notes.
     :func:`tui.core.library.load_doc` puts the article back together.
     """
-    meta_names, block_names, removed_names = _doc_fields()
-    d = {name: getattr(art, name) for name in meta_names}
+    meta, block, removed = _doc_getters()
+    d = dict(zip(meta[0], meta[1](art)))
     d["v"] = DOC_FORMAT
-    d["blocks"] = [[getattr(b, n) for n in block_names] for b in art.blocks]
-    d["removed"] = [[getattr(r, n) for n in removed_names] for r in art.removed]
+    d["blocks"] = list(map(block, art.blocks))
+    d["removed"] = list(map(removed, art.removed))
     return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
 
 
-_DOC_FIELDS: tuple | None = None
+_DOC_GETTERS: tuple | None = None
 
 
-def _doc_fields() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """Field names: the Article's but ``blocks``/``removed``; the Block's but
-    ``kind``/``text`` (in order); the Removed's (in order)."""
-    global _DOC_FIELDS
-    if _DOC_FIELDS is None:
+def _doc_getters() -> tuple:
+    """``((names, getter), block_getter, removed_getter)``: the Article's
+    fields but ``blocks``/``removed``; the Block's but ``kind``/``text``, in
+    order; the Removed's, in order (``operator.attrgetter``: tuples made in C)."""
+    global _DOC_GETTERS
+    if _DOC_GETTERS is None:
         from dataclasses import fields
+        from operator import attrgetter
 
         from tui.core.model import Article, Block, Removed
 
-        _DOC_FIELDS = (tuple(f.name for f in fields(Article) if f.name not in ("blocks", "removed")),
-                       tuple(f.name for f in fields(Block) if f.name not in ("kind", "text")),
-                       tuple(f.name for f in fields(Removed)))
-    return _DOC_FIELDS
+        meta = tuple(f.name for f in fields(Article) if f.name not in ("blocks", "removed"))
+        _DOC_GETTERS = ((meta, attrgetter(*meta)),
+                        attrgetter(*(f.name for f in fields(Block) if f.name not in ("kind", "text"))),
+                        attrgetter(*(f.name for f in fields(Removed))))
+    return _DOC_GETTERS
 
 
 def ingest_chunk(items: Sequence[tuple]) -> list[tuple]:

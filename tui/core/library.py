@@ -489,8 +489,10 @@ class Library:
     def _write(writer: Database, results: list[tuple], indexed: set[str],
                report: ScanReport) -> None:
         """Store one chunk of ingest results in one transaction."""
+        from itertools import chain, repeat
+
         now = time.time()
-        paragraphs: list[tuple] = []
+        paragraphs: list = []  # per article: (article_id, idx, kind, text) rows
         with writer.transaction() as c:
             for r in results:
                 kind, sp = r[0], r[1]
@@ -501,7 +503,7 @@ class Library:
                     continue
                 if kind == "ok":
                     (_, _, size, mtime, digest, version, title, dek, outlet, author, section,
-                     published, dateline, words, doc, paras) = r
+                     published, dateline, words, doc, kinds, texts) = r
                     aid = c.execute(_UPSERT_OK, (sp, size, mtime, digest, version, title, dek,
                                                  outlet, author, section, published, dateline,
                                                  words, doc, now)).fetchone()[0]
@@ -511,13 +513,14 @@ class Library:
                     aid = c.execute(_UPSERT_ERROR, (sp, size, mtime, digest, version, reason,
                                                     os.path.basename(sp), now)).fetchone()[0]
                     report.failed.append((sp, reason))
-                    paras = ()
+                    kinds = texts = ()
                 if sp in indexed:
                     c.execute("DELETE FROM paragraphs WHERE article_id = ?", (aid,))
-                paragraphs.extend((aid, i, k, t) for i, (k, t) in enumerate(paras))
+                if texts:  # (rows made in C, as executemany takes them)
+                    paragraphs.append(zip(repeat(aid), range(len(texts)), kinds, texts))
             if paragraphs:
                 c.executemany("INSERT INTO paragraphs(article_id, idx, kind, text) VALUES (?,?,?,?)",
-                              paragraphs)
+                              chain.from_iterable(paragraphs))
 
     # -- reading -----------------------------------------------------------
 

@@ -23,7 +23,6 @@ import errno
 import os
 import re
 import stat
-from pathlib import Path
 
 from tui.core.model import ArticleError
 
@@ -115,7 +114,7 @@ def _bom(data: bytes) -> tuple[str, int] | None:
 def _sniff_utf16(data: bytes) -> str | None:
     """``utf-16-le``/``-be`` for BOM-less UTF-16 of mostly-Latin text."""
     sample = data[:8192]
-    if len(sample) < 4:
+    if len(sample) < 4 or b"\x00" not in sample:  # (no NUL at all: the common case, found fast)
         return None
     even, odd = sample[0::2], sample[1::2]
     nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / len(odd)
@@ -437,7 +436,7 @@ def read_article_text(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) 
 
 def kind_of(path: str | os.PathLike[str]) -> str:
     """``"html"``, ``"markdown"`` or ``"text"`` from the file name."""
-    suffix = Path(path).suffix.lower()
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
     if suffix in (".html", ".htm"):
         return "html"
     if suffix in (".md", ".markdown"):
