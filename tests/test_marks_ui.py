@@ -24,6 +24,8 @@ from tui.ui.screens.mark_menu import MarkMenu
 from tui.ui.screens.marks import MarksScreen
 from tui.ui.screens.note import NoteEditor
 from tui.ui.widgets.article_view import ArticleView, sentence_spans
+from textual import events
+from textual.app import App
 from textual.widgets import TextArea
 
 
@@ -587,3 +589,34 @@ def test_mark_survives_kill_9_of_the_real_app(tmp_path: Path) -> None:
         assert marks[0].path.endswith(".txt")
     finally:
         db.close()
+
+
+# -- the note editor ---------------------------------------------------------------------
+
+class NoteApp(App):
+    result: str | None = "unset"
+
+    def on_mount(self) -> None:
+        self.push_screen(NoteEditor("A quote.", "x"), self.done)
+
+    def done(self, note: str | None) -> None:
+        self.result = note
+
+
+async def test_keys_typed_right_before_ctrl_s_are_saved() -> None:
+    """Ctrl+S (a priority binding) right after fast typing or a paste: every
+    key typed before it is in the saved note (the end was lost before)."""
+    app = NoteApp()
+    async with app.run_test() as pilot:
+        for _ in range(50):
+            if isinstance(app.screen, NoteEditor) and app.focused is not None:
+                break
+            await pilot.pause(0.02)
+        for ch in " quick brown fox":
+            app.post_message(events.Key("space" if ch == " " else ch, ch))
+        app.post_message(events.Key("ctrl+s", None))
+        for _ in range(100):
+            if app.result != "unset":
+                break
+            await pilot.pause(0.02)
+        assert app.result == "x quick brown fox"

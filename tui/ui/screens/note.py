@@ -84,7 +84,20 @@ class NoteEditor(ModalScreen[str | None]):
         return self.query_one(TextArea).text
 
     def action_save(self) -> None:
-        self.dismiss(self.text.strip())
+        # Ctrl+S is a priority binding: it runs as soon as the key arrives,
+        # while keys typed (or pasted) just before it may still wait in the
+        # text area's queue. Read the text after the area has handled them,
+        # or the end of the note would be lost.
+        if getattr(self, "_saving", False):
+            return
+        self._saving = True
+        self.query_one(TextArea).call_later(self._finish_save)
+
+    def _finish_save(self) -> None:
+        if self.is_current:
+            self.dismiss(self.text.strip())
 
     def action_cancel(self) -> None:
+        if getattr(self, "_saving", False):
+            return  # Ctrl+S came first
         self.dismiss(None)
