@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.library import Entry
 from tui.ui.app import CopydeskApp
 from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.article_view import ArticleView
@@ -322,7 +321,7 @@ async def test_read_only_database_still_reads(home: Path, seeds_dir: Path) -> No
     app2.db.close()
     db_path = home / "copydesk.db"
     app2.db = Database(Database._connect(db_path, read_only=True), db_path, read_only=True)
-    app2.library.db = app2.db
+    app2.library.db = app2.listing.db = app2.db
     async with app2.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(app2, pilot)
         assert app2.current_path == first
@@ -338,42 +337,6 @@ async def test_read_only_database_still_reads(home: Path, seeds_dir: Path) -> No
     assert get_state(db, first).cursor == 0
     assert not get_state(db, other).read
     db.close()
-
-
-async def test_source_list_scales_to_100k_rows() -> None:
-    from textual.app import App
-
-    class ListApp(App):
-        CSS = "SourceList { width: 40; height: 1fr; }"
-
-        def compose(self):
-            yield SourceList()
-
-    entries = [Entry(id=i, path=f"/lib/{i:06d}.txt", title=f"Story number {i}",
-                     outlet="Outlet", published="2024-11-18T10:00", marks=i % 3, read=bool(i % 2))
-               for i in range(100_000)]
-    app = ListApp()
-    async with app.run_test(size=(80, 30)) as pilot:
-        sl = app.query_one(SourceList)
-        sl.set_entries(entries)
-        await pilot.pause()
-        assert sl.option_count == 100_000
-        assert sl.virtual_size.height == 200_000
-        # Only painted rows were built.
-        built = sum(1 for o in sl._all_options if o._built)
-        assert built < 200
-        assert "● Story number 0" in sl.render_line(0).text
-        assert "Outlet · 2024-11-18" in sl.render_line(1).text
-        sl.focus()
-        await pilot.press("end")
-        await pilot.pause()
-        assert sl.highlighted == 99_999
-        assert "Story number 99999" in list_text(app)
-        assert "✎" in list_text(app)
-        sl.set_filter("number 4242")
-        await pilot.pause()
-        assert [e.title for e in sl.visible_entries] == ["Story number 4242"] + [
-            f"Story number {n}" for n in range(42420, 42430)]
 
 
 async def test_large_first_scan_fills_the_list_in_the_background(home: Path, tmp_path: Path) -> None:
@@ -463,9 +426,11 @@ async def test_a_damaged_index_row_shows_a_message_not_a_crash(home: Path, seeds
         with app.db.transaction() as c:
             c.execute("UPDATE articles SET doc = '{not json' WHERE path = ?", (target.path,))
         app.open_path(target.path)
-        await pilot.pause()
+        await settle(app, pilot)
         assert app.is_running
-        assert "could not be loaded" in reader_text(app)
+        text = " ".join(reader_text(app).split())
+        # (since doc format 2 the library itself reports the damaged row)
+        assert "could not be loaded" in text or "index is damaged" in text
 
 
 async def test_last_article_from_another_library_is_not_reopened(home: Path, seeds_dir: Path,

@@ -76,7 +76,8 @@ class Listing:
 
     def __init__(self, db: Database, roots: Iterable[str | os.PathLike[str]]) -> None:
         self.db = db
-        self._keys = _root_keys(roots)
+        self.roots = list(roots)
+        self._keys = _root_keys(self.roots)
         self._query = ""
         #: Matched article ids in path order (filtered view), else None.
         self._ids: array | None = None
@@ -293,6 +294,13 @@ class Listing:
         r = cur.execute(f"SELECT {_COLUMNS} FROM {_FROM} WHERE a.path = ? AND "
                         f"a.status != 'missing' AND {where}", [path, *params]).fetchone()
         return _entry(r) if r else None
+
+    def all_entries(self) -> list[Entry]:
+        """Every row, filter ignored (a Python object per article: for the
+        command palette, not for the list)."""
+        from tui.core.library import Library
+
+        return Library(self.db, self.roots).entries()
 
     def first_ok(self) -> Entry | None:
         """The first readable article under the roots (filter ignored)."""

@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 
 from tui.core.db import Database, DatabaseError, DatabaseReadOnly
 from tui.core.library import Entry, Library, ReadingState, get_state, last_opened, save_state
+from tui.core.listing import Listing
 from tui.core.model import PARAGRAPH, Article, ArticleError, Block
 from tui.ui.widgets.footer import CopydeskFooter
 from tui.ui.widgets.search_bar import SearchBar
@@ -174,6 +175,8 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
         # Raises DatabaseError (a clear one-line message) before the UI starts.
         self.db = Database.open(home)
         self.library = Library(self.db, self.roots)
+        #: The source list's rows: a windowed SQL view (tui.core.listing).
+        self.listing = Listing(self.db, self.roots)
         self.current_path: str | None = None
         self._save_timer = None
         self._readonly_warned = False
@@ -218,6 +221,9 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
 
     @property
     def entries(self) -> list[Entry]:
+        """Every entry of the library (one Python object per article, built
+        on first use and kept until the list changes: for the palette; the
+        source list itself reads rows by window)."""
         return self.sources.entries
 
     # -- start-up ------------------------------------------------------------------
@@ -255,15 +261,13 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
         self.exit(0)
 
     def _load_entries(self) -> None:
-        entries = self.library.entries()
-        self.sources.set_entries(entries, keep=self.current_path)
-        known = {e.path for e in entries}
-        if self.current_path is not None and self.current_path in known:
+        self.sources.set_listing(self.listing, keep=self.current_path)
+        if self.current_path is not None and self.listing.contains(self.current_path):
             self.sources.update_entry(self.current_path, read=True)
         else:
-            first = next((e.path for e in entries if e.ok), None)
+            first = self.listing.first_ok()
             if first is not None:
-                self.open_path(first)
+                self.open_path(first.path)
         self._update_status()
 
     def _under_roots(self, path: str) -> bool:
@@ -279,10 +283,7 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
     # -- opening articles ------------------------------------------------------------
 
     def _entry(self, path: str) -> Entry | None:
-        for e in self.sources.entries:
-            if e.path == path:
-                return e
-        return None
+        return self.listing.entry(path)
 
     def open_path(self, path: str, *, focus: bool = False) -> None:
         """Show the article at *path*, restoring its cursor and scroll."""
@@ -377,7 +378,7 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
         if self.search_submitted():  # search engineer: opened a search result
             return
         visible = self.sources.visible_entries
-        if visible:
+        if len(visible):
             self.open_path(visible[0].path, focus=True)
         else:
             self.notify("No title matches the filter.", severity="warning")
@@ -504,26 +505,31 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
                     self.sub_title = article.title.replace("\n", " ")
 
     def _refresh_entries(self) -> None:
-        entries = self.library.entries()
-        self.sources.set_entries(entries, keep=self.sources.highlighted_path or self.current_path)
+        sources = self.sources
+        if sources.listing is None:
+            sources.set_listing(self.listing, keep=self.current_path)
+        else:
+            sources.reload(keep=sources.highlighted_path or self.current_path)
         if self.current_path is None:
-            first = next((e.path for e in entries if e.ok), None)
+            first = self.listing.first_ok()
             if first is not None:
-                self.open_path(first)
+                self.open_path(first.path)
         self._update_status()
 
     def _update_status(self) -> None:
-        entries = self.sources.entries
-        n = sum(1 for e in entries if e.ok)
-        unread = sum(1 for e in entries if e.ok and not e.read)
-        text = f"{n} article{'s' if n != 1 else ''} · {unread} unread"
-        if self.sources.query:
-            text = f"{len(self.sources.visible_entries)} of {len(entries)} shown"
+        listing = self.sources.listing
+        if listing is None:  # start-up: the list is filled right after the first paint
+            text = ""
+        else:
+            total, n = listing.totals()
+            text = f"{n} article{'s' if n != 1 else ''} · {listing.unread()} unread"
+            if listing.query:
+                text = f"{listing.count()} of {total} shown"
         scan = self._scan_progress
         if self._scanning and scan is not None and scan[0] < scan[1]:
             text = f"Indexing {progress_bar(*scan)} {scan[0]}/{scan[1]}"
         elif self._scanning:
-            text = f"{text} · indexing…"
+            text = f"{text} · indexing…" if text else "indexing…"
         self.query_one("#library-status", Static).update(Content(text))
 
     # -- other actions ---------------------------------------------------------------------

@@ -3,7 +3,7 @@
 article) and ``s`` (the same passage in other sources).
 
 :class:`SearchMixin` is mixed into :class:`tui.ui.app.CopydeskApp` (which
-owns ``db``, ``reader``, ``entries``, ``current_path``, ``open_path``).
+owns ``db``, ``roots``, ``reader``, ``sources``, ``current_path``, ``open_path``).
 The search index (:mod:`tui.core.search`, numpy + rapidfuzz) is imported and
 built only in worker threads, the first time search is used, from the
 library database; it is rebuilt when the library changes. Every query runs
@@ -75,8 +75,8 @@ def _mine(h: Highlight) -> bool:
 
 
 class SearchMixin:
-    """App-side search. Requires the host app's ``db``, ``reader``,
-    ``entries``, ``current_path`` and ``open_path``."""
+    """App-side search. Requires the host app's ``db``, ``roots``, ``reader``,
+    ``sources``, ``current_path`` and ``open_path``."""
 
     _search_index: "SearchIndex | None" = None
     _search_signature: list | None = None
@@ -109,14 +109,15 @@ class SearchMixin:
         if self._search_building:
             return
         self._search_building = True
-        paths = [e.path for e in self.entries if e.ok]  # type: ignore[attr-defined]
-        self._search_build(str(self.db.path), paths)  # type: ignore[attr-defined]
+        self._search_build(str(self.db.path), list(self.roots))  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="search-index", exit_on_error=False)
-    def _search_build(self, db_path: str, paths: list[str]) -> None:
+    def _search_build(self, db_path: str, roots: list) -> None:
         try:
+            from tui.core.listing import ok_paths
             from tui.core.search import library_index, library_signature
 
+            paths = ok_paths(db_path, roots)
             sig = library_signature(db_path, paths)
 
             def titles_ready(part) -> None:
@@ -160,11 +161,30 @@ class SearchMixin:
 
     def on_scan_finished(self, message) -> None:
         """After a rescan (the app handles it first): refresh a built index
-        if the library changed."""
+        if the library changed; if the scan changed nothing, check once (in
+        a worker) whether another program changed the database."""
         report = getattr(message, "report", None)
-        if self._search_index is not None and report is not None and \
-                (report.indexed or report.missing or report.failed):
+        if self._search_index is None or report is None:
+            return
+        if report.indexed or report.missing or report.failed:
             self.search_ensure_index()
+        elif not self._search_building:
+            self._search_check(str(self.db.path), list(self.roots),  # type: ignore[attr-defined]
+                               self._search_signature)
+
+    @work(thread=True, exclusive=True, group="search-check", exit_on_error=False)
+    def _search_check(self, db_path: str, roots: list, signature: list | None) -> None:
+        """Rebuild the search index if the library no longer matches it
+        (computed once per scan, not per query)."""
+        try:
+            from tui.core.listing import ok_paths
+            from tui.core.search import library_signature
+
+            stale = library_signature(db_path, ok_paths(db_path, roots)) != signature
+        except sqlite3.Error:
+            return
+        if stale and not get_current_worker().is_cancelled:
+            self.call_from_thread(self.search_ensure_index)  # type: ignore[attr-defined]
 
     # -- the bar ---------------------------------------------------------------------------
 
@@ -188,12 +208,10 @@ class SearchMixin:
                                  else "building the search index…", passages)
             self.search_ensure_index()
             return
-        self._search_query(index, value, passages, query, str(self.db.path),  # type: ignore[attr-defined]
-                           self._search_signature, self.entries)  # type: ignore[attr-defined]
+        self._search_query(index, value, passages, query)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search_query(self, index, value: str, passages: bool, query: str,
-                      db_path: str, signature: list | None, entries: list) -> None:
+    def _search_query(self, index, value: str, passages: bool, query: str) -> None:
         worker = get_current_worker()
         if passages:
             hits = index.search_passages(query, limit=RESULT_LIMIT)
@@ -203,14 +221,6 @@ class SearchMixin:
         if worker.is_cancelled:
             return
         self.post_message(SearchDone(value, passages, query, hits, matched))  # type: ignore[attr-defined]
-        try:
-            from tui.core.search import library_signature
-
-            stale = library_signature(db_path, [e.path for e in entries if e.ok]) != signature
-        except sqlite3.Error:
-            stale = False
-        if stale and not worker.is_cancelled:
-            self.call_from_thread(self.search_ensure_index)  # type: ignore[attr-defined]
 
     def on_search_done(self, message: SearchDone) -> None:
         if message.value != self.search_bar.value:

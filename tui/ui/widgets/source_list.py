@@ -1,10 +1,12 @@
-"""The source list: one two-line row per library entry.
+"""The source list: one two-line row per library entry, windowed.
 
-A virtualised :class:`~textual.widgets.OptionList`: rows are built lazily
-(only rows that are painted get their ``Content``), and since every row is
-exactly :data:`ROW_HEIGHT` lines tall the line bookkeeping is arithmetic
-instead of measuring every option, so 100k entries fill the list in a
-fraction of a second.
+The rows come from a :class:`tui.core.listing.Listing` (SQL over the library
+database), a page at a time: only rows that are scrolled into view (and the
+highlighted one) are fetched and get an :class:`EntryOption`, so a library
+of 100k articles costs what a screenful does. It is still an
+:class:`~textual.widgets.OptionList` (same look, keys and mouse): its
+``_options`` is a lazy sequence, and since every row is exactly
+:data:`ROW_HEIGHT` lines tall the line bookkeeping is arithmetic.
 
 Titles, outlets and file names are untrusted: they only ever go into
 ``Content(...)`` (plain text), never into markup.
@@ -12,7 +14,8 @@ Titles, outlets and file names are untrusted: they only ever go into
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+from collections import OrderedDict
+from typing import Callable, Iterator, Sequence
 
 from textual.binding import Binding
 from textual.content import Content
@@ -22,6 +25,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.core.library import Entry
+from tui.core.listing import PAGE, PAGES_KEPT, Listing
 
 #: Every row is a title line and a details line.
 ROW_HEIGHT = 2
@@ -54,9 +58,11 @@ def row_content(entry: Entry) -> Content:
 class EntryOption(Option):
     """An option whose prompt is built from its entry on first use."""
 
-    def __init__(self, entry: Entry) -> None:
+    def __init__(self, entry: Entry, index: int = 0) -> None:
         super().__init__("", id=None)
         self.entry = entry
+        #: Position in the list (OptionList's mouse metadata).
+        self.index = index
         self._built = False
 
     @property
@@ -65,6 +71,85 @@ class EntryOption(Option):
             self._prompt = row_content(self.entry)
             self._built = True
         return self._prompt  # type: ignore[return-value]
+
+
+class _Rows(Sequence):
+    """``OptionList._options`` over a :class:`Listing`: options are built a
+    page at a time, when a row is painted or highlighted, and the last few
+    pages are kept."""
+
+    def __init__(self, listing: Listing | None) -> None:
+        self.listing = listing
+        self.count = listing.count() if listing is not None else 0
+        self._pages: OrderedDict[int, list[EntryOption]] = OrderedDict()
+        #: Options built so far (tests assert it stays near a screenful).
+        self.built = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def page(self, p: int) -> list[EntryOption]:
+        pages = self._pages
+        opts = pages.get(p)
+        if opts is not None:
+            pages.move_to_end(p)
+            return opts
+        assert self.listing is not None
+        opts = [EntryOption(e, p * PAGE + i) for i, e in enumerate(self.listing.page(p))]
+        self.built += len(opts)
+        pages[p] = opts
+        while len(pages) > PAGES_KEPT:
+            pages.popitem(last=False)
+        return opts
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self.count))]
+        if i < 0:
+            i += self.count
+        if not 0 <= i < self.count:
+            raise IndexError(i)
+        opts = self.page(i // PAGE)
+        k = i % PAGE
+        if k >= len(opts):  # the library shrank since the count: a placeholder
+            raise IndexError(i)
+        return opts[k]
+
+    def __iter__(self) -> Iterator[EntryOption]:
+        for i in range(self.count):
+            yield self[i]
+
+    def cached(self) -> Iterator[EntryOption]:
+        for opts in self._pages.values():
+            yield from opts
+
+    def clear(self) -> None:
+        self._pages.clear()
+
+
+class _OptionIndex:
+    """``OptionList._option_to_index``: an option knows its index."""
+
+    def __getitem__(self, option: EntryOption) -> int:
+        return option.index
+
+    def clear(self) -> None:
+        pass
+
+
+class _Entries(Sequence):
+    """The entries shown (the view after the filter), read on demand."""
+
+    def __init__(self, rows: _Rows) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [o.entry for o in self._rows[i]]
+        return self._rows[i].entry
 
 
 class _Lines(Sequence):
@@ -142,53 +227,78 @@ class SourceList(OptionList):
         #: Called at once when an entry is chosen (keys typed right after
         #: Enter then reach the opened article); else EntrySelected is posted.
         self.on_select = on_select
-        self.entries: list[Entry] = []
-        self._all_options: list[EntryOption] = []
-        self._query = ""
+        self.listing: Listing | None = None
+        self._rows = _Rows(None)
+        self._options = self._rows  # type: ignore[assignment]
+        self._option_to_index = _OptionIndex()  # type: ignore[assignment]
+        self._all: list[Entry] | None = None
 
     # -- data ----------------------------------------------------------------
 
-    def set_entries(self, entries: Iterable[Entry], *, keep: str | None = None) -> None:
-        """Replace the rows; keep the highlight on path *keep* (or the current one)."""
+    def set_listing(self, listing: Listing, *, keep: str | None = None) -> None:
+        """Show *listing*'s rows; keep the highlight on path *keep* (or the current one)."""
         keep = keep if keep is not None else self.highlighted_path
-        self.entries = list(entries)
-        self._all_options = [EntryOption(e) for e in self.entries]
+        self.listing = listing
+        self._apply(keep)
+
+    def reload(self, *, keep: str | None = None) -> None:
+        """Read the rows again (the library changed); keep the highlight."""
+        keep = keep if keep is not None else self.highlighted_path
+        if self.listing is not None:
+            self.listing.refresh()
         self._apply(keep)
 
     def set_filter(self, query: str) -> None:
-        """Show only entries whose title contains *query* (case-insensitive)."""
-        query = query.strip().casefold()
-        if query == self._query:
+        """Show only entries whose title contains *query* (see tui.core.listing)."""
+        if self.listing is None:
             return
-        self._query = query
-        self._apply(self.highlighted_path)
+        keep = self.highlighted_path
+        if self.listing.set_query(query):
+            self._apply(keep)
 
     @property
     def query(self) -> str:
-        return self._query
-
-    def _visible_options(self) -> list[EntryOption]:
-        q = self._query
-        if not q:
-            return self._all_options
-        return [o for o in self._all_options if q in o.entry.title.casefold()]
+        return self.listing.query if self.listing is not None else ""
 
     def _apply(self, keep: str | None) -> None:
-        options = self._visible_options()
-        self.set_options(options)
-        index = 0
-        if keep is not None:
-            for i, o in enumerate(options):
-                if o.entry.path == keep:
-                    index = i
-                    break
-        if options:
-            self.highlighted = index
+        self._rows.clear()
+        built = self._rows.built
+        self._rows = _Rows(self.listing)
+        self._rows.built = built
+        self._options = self._rows  # type: ignore[assignment]
+        self._all = None
+        self._mouse_hovering_over = None
+        self._option_render_cache.clear()
+        index = None
+        if keep is not None and self.listing is not None:
+            index = self.listing.index_of(keep)
+        if len(self._rows):
+            self.highlighted = index if index is not None else 0
             self.call_after_refresh(self.scroll_to_highlight)
+        else:
+            self.highlighted = None
+        self._update_lines()
+        self.refresh()
 
     @property
-    def visible_entries(self) -> list[Entry]:
-        return [o.entry for o in self._options]  # type: ignore[attr-defined]
+    def built(self) -> int:
+        """Row options built so far (grows with what is scrolled, not the library)."""
+        return self._rows.built
+
+    @property
+    def visible_entries(self) -> Sequence[Entry]:
+        """The entries shown, in order (read a page at a time when indexed)."""
+        return _Entries(self._rows)
+
+    @property
+    def entries(self) -> list[Entry]:
+        """Every entry of the library, filter ignored: one query building a
+        Python object per article (for the palette; kept until the list
+        changes). The list itself never needs it."""
+        if self._all is None:
+            listing = self.listing
+            self._all = listing.all_entries() if listing is not None else []
+        return self._all
 
     @property
     def highlighted_entry(self) -> Entry | None:
@@ -200,24 +310,48 @@ class SourceList(OptionList):
         e = self.highlighted_entry
         return e.path if e else None
 
+    def entry(self, path: str) -> Entry | None:
+        """The row of *path* (filter ignored), or None if not in the library."""
+        return self.listing.entry(path) if self.listing is not None else None
+
+    def contains(self, path: str) -> bool:
+        return self.entry(path) is not None
+
     def highlight_path(self, path: str) -> bool:
-        for i, o in enumerate(self._options):
-            if isinstance(o, EntryOption) and o.entry.path == path:
-                self.highlighted = i
-                return True
-        return False
+        if self.listing is None:
+            return False
+        index = self.listing.index_of(path)
+        if index is None:
+            return False
+        self.highlighted = index
+        return True
 
     def update_entry(self, path: str, **changes) -> None:
-        """Change one entry's fields (e.g. ``read=True``) and repaint its row."""
-        for o in self._all_options:
+        """Change one entry's fields (e.g. ``read=True``, ``marks=3``) and
+        repaint its row (only rows in the window cache are touched)."""
+        listing = self.listing
+        if listing is None:
+            return
+        if "read" in changes:
+            listing.read_changed()
+        hit = listing.cached(path)
+        if hit is not None:
+            for k, v in changes.items():
+                setattr(hit[1], k, v)
+        for o in self._rows.cached():
             if o.entry.path == path:
                 for k, v in changes.items():
                     setattr(o.entry, k, v)
                 o._built = False
                 o._visual = None
-                self._option_render_cache.clear()
-                self.refresh()
-                return
+        if self._all is not None:
+            for e in self._all:
+                if e.path == path:
+                    for k, v in changes.items():
+                        setattr(e, k, v)
+                    break
+        self._option_render_cache.clear()
+        self.refresh()
 
     # -- selection -------------------------------------------------------------
 
@@ -233,6 +367,36 @@ class SourceList(OptionList):
         option = event.option
         if isinstance(option, EntryOption):
             self.post_message(self.EntrySelected(self, option.entry))
+
+    # -- moving: arithmetic (every row is enabled), never a walk over the rows --
+
+    def action_cursor_down(self) -> None:
+        n = len(self._rows)
+        if n:
+            h = self.highlighted
+            self.highlighted = 0 if h is None else (h + 1) % n
+
+    def action_cursor_up(self) -> None:
+        n = len(self._rows)
+        if n:
+            h = self.highlighted
+            self.highlighted = n - 1 if h is None else (h - 1) % n
+
+    def action_first(self) -> None:
+        if len(self._rows):
+            self.highlighted = 0
+
+    def action_last(self) -> None:
+        if len(self._rows):
+            self.highlighted = len(self._rows) - 1
+
+    def _move_page(self, direction) -> None:
+        n = len(self._rows)
+        if not n:
+            return
+        height = self.scrollable_content_region.height
+        y = (self.highlighted or 0) * ROW_HEIGHT + direction * height
+        self.highlighted = max(0, min(n - 1, y // ROW_HEIGHT))
 
     # -- fixed-height virtualisation --------------------------------------------
     # OptionList measures every option to lay out lines; our rows are all
