@@ -87,6 +87,17 @@ _BLOCK = frozenset(
     "p div section article main header h1 h2 h3 h4 h5 h6 ul ol li blockquote pre table thead tbody "
     "tfoot tr dl dt dd figure figcaption hr br address center details summary".split()
 )
+#: The elements the converter does not read as plain inline text.
+_BREAKERS = _BLOCK | {"td", "th"} | _SKIP
+
+
+@lru_cache(maxsize=1)
+def _break_ids() -> frozenset[int]:
+    """lexbor's tag ids of _BREAKERS (fixed numbers for known HTML tags)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    doc = LexborHTMLParser("")
+    return frozenset(doc.create_node(t).tag_id for t in _BREAKERS if t[0] not in "-_")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _WS = re.compile(r"\s+")
 
@@ -97,8 +108,16 @@ def html_to_markdown(html: str) -> tuple[str, dict]:
         from selectolax.lexbor import LexborHTMLParser
     except ImportError:  # pragma: no cover - selectolax is a dependency
         return _bs4_markdown(html), {}
-    html, squashed = limit_depth(html)
-    tree = LexborHTMLParser(html)
+    # The parser reads UTF-8 bytes (it encodes a str the same way itself);
+    # encoding here lets the depth guard count "<" on the bytes, the faster scan.
+    data = html.encode("utf-8", "ignore")
+    squashed = 0
+    lt = data.count(b"<")  # == html.count("<"): "<" is one byte in UTF-8
+    if lt > MAX_DEPTH:
+        html, squashed = limit_depth(html, lt=lt)
+        if squashed:
+            data = html.encode("utf-8", "ignore")
+    tree = LexborHTMLParser(data)
     meta = _head_meta(tree)
     if squashed:
         meta["note"] = f"This page nests {squashed:,} elements too deep; they were read flat."
@@ -138,16 +157,17 @@ _SELF_CLOSING = frozenset("p li dt dd option tr td th".split())
 _SCOPES = frozenset("ul ol dl table tbody thead tfoot div section article blockquote select datalist".split())
 
 
-def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
+def limit_depth(html: str, max_depth: int = MAX_DEPTH, lt: int | None = None) -> tuple[str, int]:
     """*html* with the opening (and matching closing) tags of elements nested
     deeper than *max_depth* removed, and how many were removed.
 
     A cheap bound first (tags opened minus closed, per 64 KB chunk): an
     ordinary page never reaches it and is returned as it is; only then are
-    the tags walked (linear time).
+    the tags walked (linear time). *lt*: ``html.count("<")`` when the caller
+    has it already.
     """
     depth_bound = peak = 0
-    if html.count("<") <= max_depth:
+    if (html.count("<") if lt is None else lt) <= max_depth:
         return html, 0
     for k in range(0, len(html), _CHUNK):
         lt = html.count("<", k, k + _CHUNK)
@@ -211,7 +231,9 @@ def _prune_classes(root, limit: float) -> None:
     unless they hold a large share of the page's text (a wrapper that
     happens to carry a "has-sidebar" class)."""
     for node in root.css("[class],[id],[role],[aria-hidden],[hidden]"):
-        attrs = node.attrs
+        # (.attributes is one dict built in C; .attrs.get raises and catches
+        # a KeyError for every missing name.)
+        attrs = node.attributes
         junk = False
         if "hidden" in attrs or attrs.get("aria-hidden") == "true" or attrs.get("role") in _JUNK_ROLES:
             junk = True
@@ -246,9 +268,23 @@ def _pick_main(body):
     runs = [(p, p.text(deep=True)) for p in body.css("p")]
     p_chars = sum(len(t) for _, t in runs)
     if p_chars < 800:
-        runs = [(t.parent, t.text_content) for t in body.traverse(include_text=True)
-                if t.tag == "-text" and t.text_content and len(t.text_content) >= 40
-                and t.parent is not None and t.parent.tag not in _NO_TEXT_PARENTS]
+        runs = []
+        # (skip_empty: white-space-only text nodes are left out in C; they
+        # would not count anyway.)
+        for t in body.traverse(include_text=True, skip_empty=True):
+            if t.is_text_node:
+                s = t.text_content
+                if s and len(s) >= 40:
+                    up = t.parent
+                    if up is not None and up.tag not in _NO_TEXT_PARENTS:
+                        runs.append((up, s))
+    # The ancestors a run credits depend only on its block container's
+    # parent: paragraphs of one article share it, so the weights are summed
+    # per such ancestor first and each chain is read from the DOM once.
+    # (Weights are whole and half numbers: the float sums are exact in any
+    # order; ancestors are taken in order of first appearance, so ties
+    # resolve as run by run.)
+    per_parent: dict[int, list] = {}
     for parent, s in runs:
         if s is None or len(s) < 40:
             continue
@@ -265,17 +301,20 @@ def _pick_main(body):
         if blk is None:
             continue
         anc = blk if blk.tag in ("body", "main", "article") else blk.parent
-        for k in range(30):
-            if anc is None:
-                break
-            mid = anc.mem_id
+        if anc is None:
+            continue
+        key = anc.mem_id
+        acc = per_parent.get(key)
+        if acc is None:
+            per_parent[key] = [anc, w]
+        else:
+            acc[1] += w
+    for anc, w in per_parent.values():
+        chain = _credit_chain(anc, nodes)
+        for k, mid in enumerate(chain):
             if k < 2:
-                nodes[mid] = anc
                 score[mid] = score.get(mid, 0.0) + (w if k == 0 else w * 0.5)
             sub[mid] = sub.get(mid, 0.0) + w
-            if anc.tag == "body":
-                break
-            anc = anc.parent
     if not score or total < 300:
         return body
     best_id = max(score, key=score.__getitem__)
@@ -298,6 +337,24 @@ def _pick_main(body):
     return node
 
 
+def _credit_chain(anc, nodes: dict) -> list[int]:
+    """The mem_ids a text run credits: *anc* (its block container's parent)
+    and up to 29 more ancestors, ending at <body>; the first two nodes are
+    recorded in *nodes*."""
+    chain: list[int] = []
+    for k in range(30):
+        if anc is None:
+            break
+        mid = anc.mem_id
+        if k < 2:
+            nodes[mid] = anc
+        chain.append(mid)
+        if anc.tag == "body":
+            break
+        anc = anc.parent
+    return chain
+
+
 def _convert(root) -> tuple[str, bool]:
     """Iterative DOM walk -> Markdown lines (headings, quotes, items,
     paragraphs), and False if it stopped at MAX_LINES blocks."""
@@ -316,7 +373,7 @@ def _convert(root) -> tuple[str, bool]:
         if in_pre:
             lines = [l.strip() for l in text.split("\n")]
         else:
-            lines = [_WS.sub(" ", text).strip()]
+            lines = [" ".join(text.split())]  # (= _WS.sub(" ", text).strip(), faster)
         q = "> " if prefix_stack else ""
         for line in lines:
             if not line:
@@ -332,9 +389,45 @@ def _convert(root) -> tuple[str, bool]:
 
     item_open: list = [False, "- "]
     lists: list[list] = []  # [ordered, count] per open list
+
+    def leave(tag: str) -> None:
+        """End of a block element: its text is complete."""
+        nonlocal list_depth, in_pre
+        flush()
+        if tag in _HEADINGS and heading:
+            heading.pop()
+        elif tag == "blockquote" and prefix_stack:
+            prefix_stack.pop()
+        elif tag == "li":
+            item_open[0] = False
+        elif tag in ("ul", "ol"):
+            list_depth -= 1
+            if lists:
+                lists.pop()
+        elif tag == "pre" and in_pre:
+            in_pre -= 1
+
     node = root.child
     if node is None:
         return "", True
+    # Elements holding a block, a cell or a dropped element somewhere below
+    # are walked; any other element holds text and inline elements only,
+    # which read the same as its text (one call into the parser).
+    rid = root.mem_id
+    walk: set[int] = set()
+    breakers = _break_ids()
+    elements = root.traverse()
+    next(elements)  # (root itself)
+    for n in elements:
+        if n.tag_id not in breakers:
+            continue
+        up = n.parent
+        while up is not None:
+            m = up.mem_id
+            if m in walk or m == rid:
+                break
+            walk.add(m)
+            up = up.parent
     stack_exit: list = []
     cap = 2 * MAX_LINES  # (a blank line after each block)
     while node is not None:
@@ -374,9 +467,18 @@ def _convert(root) -> tuple[str, bool]:
         elif buf and tag[0] != "-" and tag[0] != "_":
             buf.append(" ")  # dropped content (a script, a form field) separates words
         if descend:
-            stack_exit.append(node)
-            node = node.child
-            continue
+            if node.mem_id in walk:
+                stack_exit.append(node)
+                node = node.child
+                continue
+            block = tag in _BLOCK
+            if block and len(out) > cap:  # (the walk would stop at its first child)
+                return "\n".join(out), False
+            s = node.text(deep=True)
+            if s:
+                buf.append(s)
+            if block:
+                leave(tag)
         # Leave finished nodes, climbing while there is no next sibling.
         while True:
             nxt = node.next
@@ -389,20 +491,8 @@ def _convert(root) -> tuple[str, bool]:
             node = stack_exit.pop()
             tag = node.tag
             if tag in _BLOCK:
-                flush()
-                if tag in _HEADINGS and heading:
-                    heading.pop()
-                elif tag == "blockquote" and prefix_stack:
-                    prefix_stack.pop()
-                elif tag == "li":
-                    item_open[0] = False
-                elif tag in ("ul", "ol"):
-                    list_depth -= 1
-                    if lists:
-                        lists.pop()
-                elif tag == "pre" and in_pre:
-                    in_pre -= 1
-            if node.mem_id == root.mem_id:
+                leave(tag)
+            if node.mem_id == rid:
                 node = None
                 break
     flush()
