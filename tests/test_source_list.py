@@ -215,3 +215,141 @@ def test_fetches_only_the_pages_asked_for(tmp_path: Path) -> None:
     assert listing.queries == 1
     assert listing.index_of(f"{ROOT}/02999.txt") == 2999
     assert listing.rows_fetched == PAGE
+
+
+# -- the widget: only what is shown is fetched and built ---------------------------
+
+N_ROWS = 5000
+
+
+def story_db(home: Path, n: int = N_ROWS) -> Database:
+    titles = [(f"{ROOT}/{i:06d}.txt", f"Story number {i}") for i in range(n)]
+    db = Database.open(home)
+    with db.transaction() as c:
+        c.executemany("INSERT INTO articles(path, title, status, outlet, published, words) "
+                      "VALUES (?, ?, 'ok', 'Outlet', '2024-11-18T10:00', 460)", titles)
+        c.executemany("INSERT INTO reading_state(path, read) VALUES (?, 1)",
+                      [(p,) for p, _ in titles[1::2][:50]])
+        c.executemany("INSERT INTO marks(uuid, path, exact, start, end, created, modified) "
+                      "VALUES (?, ?, 'x', 0, 1, 'c', 'm')",
+                      [(f"u{i}", p) for i, (p, _) in enumerate(titles[::3][:80])])
+    return db
+
+
+def list_app():
+    from textual.app import App
+
+    from tui.ui.widgets.source_list import SourceList
+
+    class ListApp(App):
+        CSS = "SourceList { width: 40; height: 1fr; }"
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.chosen: list[str] = []
+
+        def compose(self):
+            yield SourceList(on_select=lambda e: self.chosen.append(e.path))
+
+    return ListApp()
+
+
+def shown(sl) -> str:
+    return "\n".join(sl.render_line(y).text for y in range(sl.size.height))
+
+
+async def test_widget_fetches_and_builds_only_the_visible_window(tmp_path: Path) -> None:
+    from tui.ui.widgets.source_list import SourceList
+
+    db = story_db(tmp_path)
+    listing = Listing(db, [ROOT])
+    app = list_app()
+    async with app.run_test(size=(80, 30)) as pilot:
+        sl = app.query_one(SourceList)
+        sl.set_listing(listing)
+        await pilot.pause()
+        assert sl.option_count == N_ROWS
+        assert sl.virtual_size.height == 2 * N_ROWS
+        text = shown(sl)
+        assert "Story number 0" in text and "Outlet · 2024-11-18 · 2 min  ✎1" in text
+        assert "● Story number 2" in text
+        row1 = sl.render_line(2).text  # row 1 (read): no unread dot
+        assert "Story number 1" in row1 and "●" not in row1
+        assert sl.built <= PAGE and listing.rows_fetched <= PAGE
+        sl.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert sl.highlighted == N_ROWS - 1
+        assert f"Story number {N_ROWS - 1}" in shown(sl)
+        await pilot.press("pageup", "up", "k")
+        await pilot.pause()
+        assert sl.highlighted < N_ROWS - 10
+        before = sl.highlighted
+        await pilot.press("down", "j")
+        assert sl.highlighted == before + 2
+        await pilot.press("home", "up")  # wraps, as OptionList does
+        assert sl.highlighted == N_ROWS - 1
+        # a jump into the middle (scrollbar drag): that window only
+        sl.scroll_to(y=2 * 2500, animate=False, immediate=True)
+        await pilot.pause()
+        assert "Story number 2500" in shown(sl)
+        assert listing.rows_fetched <= 8 * PAGE, listing.rows_fetched
+        assert sl.built <= 8 * PAGE
+        # Enter opens the highlighted row; a click opens the clicked row
+        await pilot.press("enter")
+        assert app.chosen == [f"{ROOT}/{N_ROWS - 1:06d}.txt"]
+
+
+async def test_widget_filter_keeps_the_highlight_by_path(tmp_path: Path) -> None:
+    from tui.ui.widgets.source_list import SourceList
+
+    listing = Listing(story_db(tmp_path), [ROOT])
+    app = list_app()
+    async with app.run_test(size=(80, 30)) as pilot:
+        sl = app.query_one(SourceList)
+        sl.set_listing(listing, keep=f"{ROOT}/004242.txt")
+        await pilot.pause()
+        assert sl.highlighted == 4242 and sl.highlighted_path == f"{ROOT}/004242.txt"
+        assert "Story number 4242" in shown(sl)
+        sl.set_filter("number 424")
+        await pilot.pause()
+        expect = [f"Story number {n}" for n in [424] + list(range(4240, 4250))]
+        assert [e.title for e in sl.visible_entries] == expect
+        assert sl.highlighted_path == f"{ROOT}/004242.txt"  # still on it
+        sl.set_filter("NUMBER 4")  # case-insensitive
+        await pilot.pause()
+        assert len(sl.visible_entries) == sum(1 for i in range(N_ROWS) if str(i).startswith("4"))
+        assert sl.highlighted_path == f"{ROOT}/004242.txt"
+        sl.set_filter("no such title")
+        await pilot.pause()
+        assert sl.option_count == 0 and sl.highlighted is None
+        sl.set_filter("")
+        await pilot.pause()
+        assert sl.option_count == N_ROWS
+        assert sl.highlight_path(f"{ROOT}/000007.txt") and sl.highlighted == 7
+        # clicking a row opens it
+        sl.scroll_home(animate=False, immediate=True)
+        await pilot.pause()
+        top = sl.content_region.y - sl.region.y  # the border
+        await pilot.click(SourceList, offset=(5, top + 2 * 3))
+        assert app.chosen == [f"{ROOT}/000003.txt"]
+        assert listing.rows_fetched < 12 * PAGE
+
+
+async def test_widget_updates_one_row(tmp_path: Path) -> None:
+    from tui.ui.widgets.source_list import SourceList
+
+    listing = Listing(story_db(tmp_path), [ROOT])
+    app = list_app()
+    async with app.run_test(size=(80, 30)) as pilot:
+        sl = app.query_one(SourceList)
+        sl.set_listing(listing)
+        await pilot.pause()
+        assert "● Story number 4" in shown(sl)
+        fetched = listing.rows_fetched
+        sl.update_entry(f"{ROOT}/000004.txt", read=True, marks=7)
+        await pilot.pause()
+        text = shown(sl)
+        assert "● Story number 4" not in text and "✎7" in text
+        assert listing.rows_fetched == fetched  # no re-read of the library
+        assert listing.unread() == N_ROWS - 50  # counted from the database
