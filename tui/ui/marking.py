@@ -403,7 +403,7 @@ class MarksMixin:
         if mark is None:
             return
         if mark.path != getattr(self, "_marks_path", None):
-            if not any(e.path == mark.path for e in self.sources.entries):
+            if not self.sources.contains(mark.path):
                 self.notify(Content(f"{mark.path} is not in the open library."), severity="warning")
                 return
             self.open_path(mark.path)
