@@ -636,3 +636,41 @@ async def test_theme_change_restyles_cached_lines():
         app.theme = "textual-light"
         await pilot.pause()
         assert title_colour() != dark
+
+
+@sync
+async def test_k_on_the_first_paragraph_scrolls_up_to_what_is_above_it():
+    """With the title (or removed text) above the first paragraph out of
+    view, k shows it instead of doing nothing."""
+    art = small_article()
+    async with opened(art, cursor=0, scroll_y=4, size=(100, 12)) as (app, pilot, view):
+        assert view.cursor == 0 and view.scroll_offset.y == 4
+        assert "Quit now" not in "\n".join(screen_lines(view))
+        await pilot.press("k")
+        await pilot.pause()
+        assert view.cursor == 0 and view.scroll_offset.y == 0
+        assert "[@click=app.quit]Quit now[/]" in "\n".join(screen_lines(view))
+        await pilot.press("k")  # already at the top: nothing moves
+        assert view.cursor == 0 and view.scroll_offset.y == 0
+
+
+@sync
+async def test_r_says_what_it_did():
+    """r on an article the cleaner removed nothing from changes nothing on
+    screen: it says so, instead of looking like a dead key."""
+    async with opened(small_article(), size=(100, 30)) as (app, pilot, view):
+        await pilot.press("r")
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+        assert any("Showing text the cleaner removed (2 parts" in x for x in said)
+        await pilot.press("r")
+        await pilot.pause()
+        assert "Removed text hidden." in [str(n.message) for n in app._notifications]
+        app.clear_notifications()
+        bare = Article(title="Clean", blocks=[Block("paragraph", LOREM, 1, 2)])
+        view.load(bare)
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert [str(n.message) for n in app._notifications] == [
+            "The cleaner removed nothing from this article."]

@@ -405,6 +405,38 @@ async def test_marks_screen_lists_toggles_and_jumps(home: Path, seeds_dir: Path)
         assert app.focused is reader
 
 
+async def test_marks_screen_keeps_reading_keys_off_and_its_own_on(home: Path, seeds_dir: Path) -> None:
+    """The marks screen is a full screen: the reading pane's keys (m, a, v, /,
+    s, n) must not act on the hidden article under it, nor show in its
+    footer; at 80x24 the footer still shows how to close it, and the title
+    says Enter goes to the passage."""
+    from tui.ui.marking import SentenceSelect
+
+    made = _seed_marks(home, seeds_dir)
+    first = sorted(made)[0]
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        app.open_path(first)
+        await pilot.pause()
+        await pilot.press("apostrophe")
+        await wait_screen(app, pilot, MarksScreen)
+        text = screen_text(app)
+        footer = text.splitlines()[-1]
+        assert "Close" in footer and "Mark" not in footer and "Search" not in footer
+        assert "Enter: go to it" in text.splitlines()[0]
+        await pilot.press("m", "a", "v", "slash", "s", "n")
+        await pilot.pause()
+        assert isinstance(app.screen, MarksScreen)
+        assert not isinstance(app.screen, SentenceSelect)
+        assert len(marks_for(app.db, first)) == 1  # nothing marked underneath
+        await pilot.press("escape")
+        await pilot.pause()
+        # Back on the reading screen the keys work again.
+        app.reader.cursor = 0
+        await pilot.press("m")
+        await wait_until(pilot, lambda: len(marks_for(app.db, first)) == 2, "the new mark")
+
 async def test_marks_screen_edits_deletes_undoes_and_copies(home: Path, seeds_dir: Path) -> None:
     made = _seed_marks(home, seeds_dir)
     first = sorted(made)[0]

@@ -162,6 +162,22 @@ class MarksMixin:
     #: Undo tokens of deletions made from the reading pane.
     _mark_undo: list[tuple[str, str]]
 
+    #: App actions on the reading pane. The marks screen is a full screen, not
+    #: a modal one, so the app's bindings stay live under it: without this,
+    #: ``m`` there marked the hidden article's cursor paragraph, ``v`` opened
+    #: sentence selection over the list, ``/`` focused a search bar nobody
+    #: sees, and the footer offered those keys.
+    READER_ACTIONS = frozenset({"mark", "annotate", "select_sentences", "undo_mark",
+                                "marks_list", "focus_search", "same_passage",
+                                "search_next", "search_previous"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Reading-pane actions only while the reading screen is on top
+        (False also hides them from the footer)."""
+        if action in self.READER_ACTIONS and len(self.screen_stack) > 1:
+            return False
+        return super().check_action(action, parameters)  # type: ignore[misc]
+
     @property
     def mark_undo_stack(self) -> list[tuple[str, str]]:
         """Undo tokens ``(token, path)`` of mark deletions, shared by the

@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.marks import (COLORS, Mark, MarkError, all_marks, article_info, delete_mark,
                             marks_for, undelete_mark, update_mark)
 from tui.ui.screens.note import NoteEditor, preview
+from tui.ui.widgets.footer import CopydeskFooter
 
 if TYPE_CHECKING:
     from tui.core.db import Database
@@ -98,7 +99,7 @@ class MarksScreen(Screen[Mark | None]):
         yield Static(Content("No marks yet. In the reading pane: m marks the paragraph under "
                              "the cursor (or the selected text), v selects sentences, a adds a note."),
                      id="marks-empty")
-        yield Footer()
+        yield CopydeskFooter()
 
     def on_mount(self) -> None:
         # Share the app's undo stack (if it has one), so u still undoes a
@@ -142,8 +143,7 @@ class MarksScreen(Screen[Mark | None]):
         orphans = sum(m.orphan for m in self.marks)
         extra = f" · {orphans} orphaned" if orphans else ""
         self.query_one("#marks-title", Static).update(
-            Content(f"Marks · {scope} · {n} mark{'s' if n != 1 else ''}{extra}"
-                    + ("" if self.path is None else "   (t: article/library)")))
+            Content(f"Marks · {scope} · {n} mark{'s' if n != 1 else ''}{extra}{self._hints(n)}"))
         self.query_one("#marks-empty").display = n == 0
         ol.display = n > 0
         if n:
@@ -152,6 +152,10 @@ class MarksScreen(Screen[Mark | None]):
                 index = min(ol.highlighted or 0, n - 1) if ol.highlighted is not None else 0
             ol.highlighted = index
         return True
+
+    def _hints(self, n: int) -> str:
+        hints = (["Enter: go to it"] if n else []) + ([] if self.path is None else ["t: article/library"])
+        return f"   ({' · '.join(hints)})" if hints else ""
 
     def _row(self, m: Mark, info) -> Content:
         from tui.ui.widgets.article_view import HIGHLIGHT_COLOURS

@@ -270,10 +270,10 @@ class ArticleView(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("j,down", "cursor_down", "Next paragraph", key_display="j/↓"),
         Binding("k,up", "cursor_up", "Previous paragraph", key_display="k/↑"),
-        Binding("space,pagedown", "page_down", "Page down", show=False, key_display="space"),
-        Binding("b,pageup", "page_up", "Page up", show=False, key_display="b"),
-        Binding("g,home", "cursor_top", "Top", show=False, key_display="g"),
-        Binding("G,end", "cursor_bottom", "Bottom", show=False, key_display="G"),
+        Binding("space,pagedown", "page_down", "Page down", show=False, key_display="space/pgdn"),
+        Binding("b,pageup", "page_up", "Page up", show=False, key_display="b/pgup"),
+        Binding("g,home", "cursor_top", "Top", show=False, key_display="g/home"),
+        Binding("G,end", "cursor_bottom", "Bottom", show=False, key_display="G/end"),
         Binding("r", "toggle_removed", "Removed text", show=True),
     ]
 
@@ -1073,10 +1073,6 @@ class ArticleView(ScrollView, can_focus=True):
             return
         self.scroll_to(y=target, animate=False, immediate=True)
 
-    def watch_show_removed(self, value: bool) -> None:
-        if self._lines and self.article is not None and self._layout_width > 0:
-            self._layout(self._layout_width)
-
     def _first_visible_block(self, top: int) -> int:
         lines = self._lines
         h = self._view_height()
@@ -1115,6 +1111,11 @@ class ArticleView(ScrollView, can_focus=True):
         first = self._block_first[self.cursor] if self._block_first else 0
         if first < top and self._block_end[self.cursor] > top:
             self.scroll_to(y=max(first - 1, top - max(1, h - 2), 0), animate=False, immediate=True)
+            return
+        if self.cursor == 0 and top > 0:
+            # Nothing to move to, but the title, dek or removed text above
+            # the first paragraph is out of view: show it.
+            self.scroll_to(y=max(0, top - max(1, h - 2)), animate=False, immediate=True)
             return
         self.cursor = max(self.cursor - 1, 0)
 
@@ -1160,6 +1161,21 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_toggle_removed(self) -> None:
         self.show_removed = not self.show_removed
+
+    def watch_show_removed(self, value: bool) -> None:
+        if self._lines and self.article is not None and self._layout_width > 0:
+            self._layout(self._layout_width)
+        if self.article is None or not self.is_mounted:
+            return
+        # Say what the key did: with nothing removed, nothing changes on screen.
+        n = len(self.article.removed)
+        if not value:
+            self.notify("Removed text hidden.", timeout=2)
+        elif n:
+            self.notify(f"Showing text the cleaner removed ({n} part{'s' if n != 1 else ''}, "
+                        f"dimmed and labelled); r hides it.", timeout=3)
+        else:
+            self.notify("The cleaner removed nothing from this article.", timeout=3)
 
     def on_click(self, event: Click) -> None:
         # Single click: the cursor goes to the block. Double click selects

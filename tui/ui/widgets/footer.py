@@ -13,8 +13,9 @@ from rich.cells import cell_len
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-#: Actions always shown, whatever the width.
-ESSENTIAL_ACTIONS = ("help", "quit", "focus_search")
+#: Actions always shown, whatever the width (``close``: how to leave a
+#: full screen such as the marks list).
+ESSENTIAL_ACTIONS = ("help", "quit", "focus_search", "close")
 #: Cells a compact footer key takes besides its key and description.
 KEY_PADDING = 2
 #: Cells kept for the command palette key on the right.
