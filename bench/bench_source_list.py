@@ -1,88 +1,176 @@
-"""The source list at 100k rows: fill + first paint, and a title filter.
+"""The source list on a real library database: fill, title filter, memory.
 
-Compares, in the same run, copydesk's SourceList (lazy rows, fixed-height
-line bookkeeping) with a stock Textual OptionList given the same rows as
-ready-made two-line Content prompts (the straightforward way). Medians of N.
+Compares, in the same run (alternating, medians), copydesk's windowed
+SourceList (rows read from SQL a page at a time, tui.core.listing; filter by
+FTS5 trigram) with the previous one (every article read by
+``Library.entries()`` into an ``Entry`` + ``EntryOption``, filter by
+``casefold`` over every title), taken from git (``--base``, default the
+commit before the windowed list).
 
-    python bench/bench_source_list.py [--rows 100000] [--runs 5]
+    python bench/bench_source_list.py --lib LIB --home HOME [--runs 5] [--base REV]
+
+Figures (wall ms and CPU ms of this process, medians over runs):
+
+- fill: from handing the list its data (incl. the query) to the first paint;
+- filter, per keystroke: a few words typed one character at a time (each
+  prefix is one keystroke: set_filter + repaint); p50 and p95 over them;
+- rows built (EntryOptions) after fill + all keystrokes;
+- memory: tracemalloc peak of the fill (Python objects the list holds).
+
+The home's database must be migrated (open it once with the current
+copydesk); the bench only reads it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT_DIR))
 
 from textual.app import App  # noqa: E402
-from textual.widgets import OptionList  # noqa: E402
 
-from tui.core.library import Entry  # noqa: E402
-from tui.ui.widgets.source_list import SourceList, row_content  # noqa: E402
+from tui.core.db import Database  # noqa: E402
+from tui.core.library import Library  # noqa: E402
+from tui.core.listing import Listing  # noqa: E402
+from tui.ui.widgets.source_list import EntryOption, SourceList  # noqa: E402
+
+#: The commit before the windowed list (its SourceList held every entry).
+BASE = "ff8543f"
+WORDS = ["market", "photo of", "the ", "election", "apple", "ing", "xq", "covid vaccine"]
 
 
-def make_entries(n: int) -> list[Entry]:
-    return [Entry(id=i, path=f"/library/{i // 1000:03d}/{i:06d}.html",
-                  title=f"Story number {i}: officials weigh the plan to reopen the old bridge",
-                  outlet="The Capital Wire", published="2024-11-18T10:00", words=900 + i % 700,
-                  read=bool(i % 3), marks=i % 5)
-            for i in range(n)]
+def keystrokes() -> list[str]:
+    out = []
+    for w in WORDS:
+        out += [w[:i] for i in range(1, len(w) + 1)]
+    return out
+
+
+def old_widget_class(base: str):
+    src = subprocess.run(["git", "-C", str(ROOT_DIR), "show", f"{base}:tui/ui/widgets/source_list.py"],
+                         capture_output=True, text=True, check=True).stdout
+    path = Path(tempfile.mkdtemp(prefix="cd-old-list-")) / "old_source_list.py"
+    path.write_text(src)
+    spec = importlib.util.spec_from_file_location("old_source_list", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.SourceList
 
 
 class ListApp(App):
-    CSS = """
-    SourceList, OptionList { width: 38; height: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
-    """
+    CSS = "SourceList { width: 38; height: 1fr; }"
 
-    def __init__(self, stock: bool) -> None:
+    def __init__(self, widget) -> None:
         super().__init__()
-        self.stock = stock
+        self.widget = widget
 
     def compose(self):
-        yield OptionList() if self.stock else SourceList()
+        yield self.widget
 
 
-async def one_run(entries: list[Entry], stock: bool) -> tuple[float, float]:
-    app = ListApp(stock)
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _since(t: tuple[float, float]) -> tuple[float, float]:
+    return (time.perf_counter() - t[0]) * 1000, (time.process_time() - t[1]) * 1000
+
+
+async def one_run(home: Path, lib: Path, new: bool, old_cls, trace: bool) -> dict:
+    db = Database.open(home)
+    widget = SourceList() if new else old_cls()
+    app = ListApp(widget)
+    res: dict = {}
+    prompts0 = EntryOption.prompts
     async with app.run_test(size=(120, 40)) as pilot:
-        widget = app.query_one(OptionList)
-        t0 = time.perf_counter()
-        if stock:
-            widget.set_options([row_content(e) for e in entries])
-        else:
-            widget.set_entries(entries)
         await pilot.pause()
-        fill = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        if stock:
-            q = "number 4242"
-            widget.set_options([row_content(e) for e in entries if q in e.title.casefold()])
+        if trace:
+            tracemalloc.start()
+        t = _clock()
+        if new:
+            listing = Listing(db, [lib])
+            widget.set_listing(listing)
         else:
-            widget.set_filter("number 4242")
+            widget.set_entries(Library(db, [lib]).entries())
         await pilot.pause()
-        filt = time.perf_counter() - t0
-    return fill, filt
+        res["fill"] = _since(t)
+        if trace:
+            res["mem"] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        res["count"] = widget.option_count
+        idle = []
+        for _ in range(10):  # the floor: a keystroke that changes nothing, + repaint
+            t = _clock()
+            widget.set_filter("")
+            await pilot.pause()
+            idle.append(_since(t))
+        res["idle"] = idle
+        keys = []
+        for q in keystrokes():
+            t = _clock()
+            widget.set_filter(q)
+            await pilot.pause()
+            keys.append(_since(t))
+        widget.set_filter("")
+        await pilot.pause()
+        res["keys"] = keys
+        res["built"] = (widget.built, EntryOption.prompts - prompts0) if new else (
+            len(widget._all_options), sum(1 for o in widget._all_options if o._built))
+    db.close()
+    return res
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p * (len(xs) - 1))))]
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rows", type=int, default=100_000)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--lib", type=Path, required=True)
+    ap.add_argument("--home", type=Path, required=True)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--base", default=BASE, help="git revision of the previous SourceList")
     args = ap.parse_args()
-    entries = make_entries(args.rows)
-    res: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
-    for _ in range(args.runs):
-        for stock in (False, True):
-            res[stock].append(asyncio.run(one_run(entries, stock)))
-    for stock, label in ((False, "copydesk SourceList"), (True, "stock OptionList (baseline)")):
-        fill = statistics.median(r[0] for r in res[stock]) * 1000
-        filt = statistics.median(r[1] for r in res[stock]) * 1000
-        print(f"{label:28s} {args.rows} rows: fill + first paint {fill:8.1f} ms, "
-              f"title filter {filt:7.1f} ms (median of {args.runs})")
+    lib = args.lib.resolve()
+    old_cls = old_widget_class(args.base)
+    runs: dict[bool, list[dict]] = {True: [], False: []}
+    for i in range(args.runs):
+        for new in (True, False):
+            runs[new].append(asyncio.run(one_run(args.home, lib, new, old_cls, trace=(i == 0))))
+    med = statistics.median
+    print(f"library {lib}: {runs[True][0]['count']} articles; load {os.getloadavg()[0]:.1f}; "
+          f"runs {args.runs}; {len(keystrokes())} keystrokes ({', '.join(repr(w) for w in WORDS)})")
+    for new in (True, False):
+        rs = runs[new]
+        label = "windowed SourceList (SQL)" if new else f"previous SourceList ({args.base}, baseline)"
+        fill_w = med(r["fill"][0] for r in rs)
+        fill_c = med(r["fill"][1] for r in rs)
+        keys_w = [med(r["keys"][k][0] for r in rs) for k in range(len(keystrokes()))]
+        keys_c = [med(r["keys"][k][1] for r in rs) for k in range(len(keystrokes()))]
+        print(f"{label}:")
+        print(f"  fill + first paint: {fill_w:7.1f} ms wall, {fill_c:7.1f} ms CPU; "
+              f"Python memory held/peak during fill {rs[0]['mem'] / 1e6:.1f} MB")
+        print(f"  filter per keystroke: p50 {pct(keys_w, .5):6.1f} ms, p95 {pct(keys_w, .95):6.1f} ms "
+              f"wall; CPU p50 {pct(keys_c, .5):6.1f} ms, p95 {pct(keys_c, .95):6.1f} ms; "
+              f"worst {max(keys_w):6.1f} ms ({keystrokes()[keys_w.index(max(keys_w))]!r})")
+        idle_w = med(x[0] for r in rs for x in r["idle"])
+        idle_c = med(x[1] for r in rs for x in r["idle"])
+        print(f"  floor (a keystroke changing nothing, + repaint): {idle_w:6.1f} ms wall, "
+              f"{idle_c:6.1f} ms CPU")
+        print(f"  row options created / rows rendered (prompts built), fill + keystrokes: "
+              f"{med(r['built'][0] for r in rs):.0f} / {med(r['built'][1] for r in rs):.0f}")
 
 
 if __name__ == "__main__":

@@ -58,6 +58,9 @@ def row_content(entry: Entry) -> Content:
 class EntryOption(Option):
     """An option whose prompt is built from its entry on first use."""
 
+    #: Prompts built, all options (benches and tests).
+    prompts = 0
+
     def __init__(self, entry: Entry, index: int = 0) -> None:
         super().__init__("", id=None)
         self.entry = entry
@@ -70,6 +73,7 @@ class EntryOption(Option):
         if not self._built:
             self._prompt = row_content(self.entry)
             self._built = True
+            EntryOption.prompts += 1
         return self._prompt  # type: ignore[return-value]
 
 
