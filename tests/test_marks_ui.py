@@ -437,6 +437,37 @@ async def test_marks_screen_keeps_reading_keys_off_and_its_own_on(home: Path, se
         await pilot.press("m")
         await wait_until(pilot, lambda: len(marks_for(app.db, first)) == 2, "the new mark")
 
+async def test_help_lists_live_keys_only(home: Path, seeds_dir: Path) -> None:
+    """The help screen lists keys that do something where it was opened:
+    no horizontal scrolling (every pane wraps), the search field's ~25
+    editing keys as one row, Enter of the search bar described; opened over
+    the marks screen, not the reading pane's marking keys."""
+    from tui.ui.screens.help import EDITING_DESCRIPTION, HelpScreen
+
+    _seed_marks(home, seeds_dir)
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("question_mark")
+        await wait_screen(app, pilot, HelpScreen)
+        rows = app.screen.rows
+        described = [r.description for r in rows]
+        for dead in ("Scroll Left", "Scroll Right", "Page Left", "Page Right"):
+            assert dead not in described, dead
+        assert described.count(EDITING_DESCRIPTION) == 1
+        assert not any(r.description in ("Move cursor left", "Delete character left")
+                       for r in rows)
+        assert any(r.group == "Search bar" and r.keys == ["⏎"] and "Open" in r.description
+                   for r in rows)
+        assert {"Mark", "Mark + note", "Next paragraph", "Back to reading"} <= set(described)
+        await pilot.press("escape", "apostrophe")
+        await wait_screen(app, pilot, MarksScreen)
+        await pilot.press("question_mark")
+        await wait_screen(app, pilot, HelpScreen)
+        described = {r.description for r in app.screen.rows}
+        assert {"Delete", "Undo delete", "Copy quote"} <= described
+        assert not {"Mark", "Mark + note", "Select sentences to mark", "Search"} & described
+
 async def test_marks_screen_edits_deletes_undoes_and_copies(home: Path, seeds_dir: Path) -> None:
     made = _seed_marks(home, seeds_dir)
     first = sorted(made)[0]

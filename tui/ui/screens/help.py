@@ -28,8 +28,16 @@ GROUP_NAMES = {
     "SearchBar": "Search bar",
 }
 
-#: Bindings of Textual's own widgets that add nothing for a reader.
-_SKIP_ACTIONS = {"help_quit", "command_palette"}
+#: Bindings of Textual's own widgets that add nothing for a reader. The
+#: horizontal scrolls do nothing here: the list and the article wrap their
+#: lines, so nothing is ever wider than its pane.
+_SKIP_ACTIONS = {"help_quit", "command_palette", "scroll_left", "scroll_right",
+                 "page_left", "page_right"}
+
+#: One row for a text field's editing keys (Textual's Input has ~25 of them).
+EDITING_KEYS = "←/→ ⌫ del ^w ^u ^k"
+EDITING_DESCRIPTION = ("Edit the text: the usual keys (^a/^e start/end, ^w/^u/^k delete word/"
+                       "left/right, shift+arrows select, ^x/^c/^v)")
 
 MOUSE_HELP = [
     ("click", "a source: open it; a paragraph: move the cursor there"),
@@ -53,19 +61,49 @@ def _group_name(node: DOMNode) -> str:
     return type(node).__name__
 
 
+def _editing_actions(node: DOMNode) -> set[str]:
+    """Actions of a text field's inherited editing keys (Textual's Input),
+    not those its subclass (e.g. the search bar) binds itself."""
+    from textual.widgets import Input
+
+    if not isinstance(node, Input):
+        return set()
+    own = {b.action for cls in type(node).__mro__ if cls is not Input and issubclass(cls, Input)
+           for b in cls.__dict__.get("BINDINGS", ()) if isinstance(b, Binding)}
+    return {b.action for b in Input.BINDINGS if isinstance(b, Binding)} - own
+
+
+def _disabled(node: DOMNode, action: str) -> bool:
+    """The node's check_action turns this action off (and hides its key)."""
+    name = action.rsplit(".", 1)[-1].split("(", 1)[0]
+    try:
+        return node.check_action(name, ()) is False
+    except Exception:  # noqa: BLE001 - a check that needs real parameters: keep it
+        return False
+
+
 def collect_bindings(app, screen: Screen) -> list[HelpRow]:
-    """Every binding active on *screen*: app, screen, then each widget."""
+    """Every binding active on *screen*: app, screen, then each widget. A
+    text field's editing keys are one row at the end of its group."""
     # A widget's bindings only act while it or a descendant has focus.
     widgets = [w for w in screen.walk_children()
                if w.focusable or any(c.focusable for c in w.walk_children())]
     nodes: list[DOMNode] = [app, screen, *widgets]
     rows: dict[tuple[str, str], HelpRow] = {}
+    editing_rows: dict[str, HelpRow] = {}
     for node in nodes:
         group = _group_name(node)
+        editing = _editing_actions(node)
         for key, binding in node._bindings:
             if not isinstance(binding, Binding) or binding.action in _SKIP_ACTIONS:
                 continue
             if binding.system and not binding.description:
+                continue
+            if _disabled(node, binding.action):
+                continue  # e.g. the reading pane's keys under the marks screen
+            if binding.action in editing:
+                editing_rows.setdefault(group, HelpRow(group, [EDITING_KEYS], EDITING_DESCRIPTION,
+                                                       "editing"))
                 continue
             action = binding.action.removeprefix("app.").removeprefix("screen.")
             description = binding.description or binding.tooltip or action.replace("_", " ")
@@ -82,6 +120,8 @@ def collect_bindings(app, screen: Screen) -> list[HelpRow]:
         rows[("Everywhere", "command_palette")] = HelpRow(
             "Everywhere", [app.get_key_display(Binding(key, "command_palette"))],
             "Command palette (open article, theme, export marks, rescan…)", "command_palette")
+    for group, row in editing_rows.items():
+        rows[(group, "editing")] = row
     order = list(dict.fromkeys(["Everywhere", *GROUP_NAMES.values()]))
     return sorted(rows.values(), key=lambda r: (order.index(r.group) if r.group in order
                                                 else len(order), r.group))

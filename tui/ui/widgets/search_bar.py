@@ -35,6 +35,7 @@ class SearchBar(Input):
 
     BINDINGS = [
         Binding("escape", "dismiss", "Back to reading"),
+        Binding("enter", "submit", "Open the chosen result", show=False),
         Binding("tab", "toggle_mode", "Titles / passages", key_display="tab"),
         Binding("down", "move(1)", "Next result", show=False),
         Binding("up", "move(-1)", "Previous result", show=False),
