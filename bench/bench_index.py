@@ -2,7 +2,7 @@
 """Library index figures: cold ``copydesk index``, warm scan, entries(), article().
 
     python bench/bench_index.py [--articles 10000] [--lib DIR] [--repeat 3] [--jobs 2]
-                                [--home DIR] [--skip-cold]
+                                [--home DIR] [--skip-cold] [--compare-rev REV ...]
 
 Generates the library with ``bench/gen_library.py`` (seed 1) when ``--lib``
 does not exist yet. Prints, in the same run (medians):
@@ -20,6 +20,12 @@ does not exist yet. Prints, in the same run (medians):
 
 With ``--skip-cold --home DIR`` it only measures the warm figures on an
 existing index (for 100k, whose cold index takes minutes).
+
+``--compare-rev REV`` (repeatable) also runs the no-op-cleaner cold index
+with the code of git revision REV (exported to a temporary folder), taking
+turns with this tree's run, so both see the same machine load; it prints
+both medians (CPU of all processes, split into the main process and the
+workers, wall, database size). ``--noop-only`` skips everything else.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 NOOP_CLEANER = """
+import resource
 import sys
 import tui.core.clean as c
 from tui.core.model import Article, Block
@@ -47,7 +54,10 @@ def noop(text, *, kind="text", name=""):
     return Article(title=name, blocks=[Block("paragraph", p) for p in text.split("\\n\\n") if p.strip()])
 c.clean = noop
 from tui.cli import main
-sys.exit(main(sys.argv[1:]))
+rc = main(sys.argv[1:])
+s, w = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"cpu-split: {s.ru_utime + s.ru_stime:.3f} {w.ru_utime + w.ru_stime:.3f}", file=sys.stderr)
+sys.exit(rc)
 """
 
 
@@ -62,9 +72,16 @@ def ensure_library(lib: Path, n: int) -> None:
                    check=True)
 
 
-def cold_index(lib: Path, jobs: int, noop: bool = False) -> tuple[float, str]:
+def cold_index(lib: Path, jobs: int, noop: bool = False, tree: Path | None = None,
+               stats: dict | None = None) -> tuple[float, str]:
+    """Wall seconds and a summary of one cold ``copydesk index`` into a fresh
+    home (with *tree*'s code when given). *stats* gets ``cpu``, ``main``,
+    ``workers`` (CPU seconds; the split only with the no-op cleaner) and ``db`` (MB)."""
     home = Path(tempfile.mkdtemp(prefix="cd-bench-home-"))
     try:
+        env = dict(os.environ)
+        if tree is not None:
+            env["PYTHONPATH"] = str(tree)
         if noop:
             script = home / "noop_index.py"
             script.write_text(NOOP_CLEANER)
@@ -74,18 +91,70 @@ def cold_index(lib: Path, jobs: int, noop: bool = False) -> tuple[float, str]:
         cmd += ["index", str(lib), "--home", str(home / "h"), "--jobs", str(jobs)]
         ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
-        r = subprocess.run(cmd, capture_output=True, text=True)
+        r = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(home))
         dt = time.perf_counter() - t0
         ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
         if r.returncode != 0:
             raise SystemExit(f"index failed: {r.stderr[-2000:]}")
         size = (home / "h" / "copydesk.db").stat().st_size
+        split = [l.split()[1:] for l in r.stderr.splitlines() if l.startswith("cpu-split:")]
+        if stats is not None:
+            stats.update(cpu=cpu, db=size / 1e6, wall=dt)
+            if split:
+                stats.update(main=float(split[0][0]), workers=float(split[0][1]))
         summary = " ".join(l for l in r.stdout.splitlines()
                            if l.split(":")[0] in ("indexed", "failed", "unchanged"))
-        return dt, f"{summary}, db {size / 1e6:.0f} MB, CPU {cpu:.1f} s (all processes)"
+        where = (f" = main {float(split[0][0]):.1f} + workers {float(split[0][1]):.1f}"
+                 if split else "")
+        return dt, f"{summary}, db {size / 1e6:.0f} MB, CPU {cpu:.1f} s (all processes{where})"
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def export_rev(rev: str, dest: Path) -> str:
+    """The tree of git revision *rev* in *dest* (``git archive``); its short hash."""
+    dest.mkdir(parents=True)
+    short = subprocess.run(["git", "-C", str(HERE.parent), "rev-parse", "--short", rev],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", rev, "tui", "data"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    if (dest / "data").is_dir() and not (dest / "tui" / "data").exists():
+        (dest / "tui" / "data").symlink_to(dest / "data")
+    return short
+
+
+def compare_revs(lib: Path, jobs: int, revs: list[str], repeat: int) -> None:
+    """No-op-cleaner cold index: this tree against each of *revs*, taking turns."""
+    tmp = Path(tempfile.mkdtemp(prefix="cd-bench-revs-"))
+    try:
+        trees: list[tuple[str, Path | None]] = [("this tree", None)]
+        for i, rev in enumerate(revs):
+            d = tmp / f"r{i}"
+            trees.append((export_rev(rev, d), d))
+        runs: dict[str, list[dict]] = {name: [] for name, _ in trees}
+        loads = []
+        for _ in range(repeat):
+            for name, tree in trees:
+                st: dict = {}
+                cold_index(lib, jobs, noop=True, tree=tree, stats=st)
+                runs[name].append(st)
+                loads.append(os.getloadavg()[0])
+        print(f"no-op-cleaner cold index, {repeat} runs each, taking turns (load "
+              f"{min(loads):.1f}-{max(loads):.1f}); medians:")
+        for name, _ in trees:
+            rs = runs[name]
+            med = {k: median([r[k] for r in rs if k in r]) for k in ("cpu", "main", "workers",
+                                                                      "wall", "db")
+                   if any(k in r for r in rs)}
+            cpus = ", ".join(f"{r['cpu']:.2f}" for r in rs)
+            split = (f" (main {med['main']:.2f} + workers {med['workers']:.2f})"
+                     if "main" in med else "")
+            print(f"  {name:>10}: CPU {med['cpu']:.2f} s{split}, wall {med['wall']:.2f} s, "
+                  f"db {med['db']:.0f} MB  [CPU runs: {cpus}]")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def cleaner_only(lib: Path, sample: int) -> tuple[float, float]:
@@ -154,6 +223,10 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-cold", action="store_true")
     ap.add_argument("--skip-noop", action="store_true", help="no no-op-cleaner baseline")
     ap.add_argument("--sample", type=int, default=300, help="files for the cleaner-only figure")
+    ap.add_argument("--compare-rev", action="append", default=[], metavar="REV",
+                    help="also run the no-op-cleaner cold index with git revision REV's code")
+    ap.add_argument("--noop-only", action="store_true",
+                    help="only the no-op-cleaner comparison (with --compare-rev)")
     args = ap.parse_args(argv)
     lib = args.lib or Path(tempfile.gettempdir()) / f"copydesk-bench-lib-{args.articles}"
     ensure_library(lib, args.articles)
@@ -165,6 +238,10 @@ def main(argv=None) -> int:
                          capture_output=True, text=True).stdout.strip()
     print(f"library: {lib} ({n} files), jobs {args.jobs}, cpus {os.cpu_count()}, "
           f"cleaner v{CLEANER_VERSION}, commit {rev}, load {os.getloadavg()[0]:.1f}")
+    if args.compare_rev:
+        compare_revs(lib, args.jobs, args.compare_rev, args.repeat)
+    if args.noop_only:
+        return 0
     if not args.skip_cold:
         ms_clean, ms_read = cleaner_only(lib, args.sample)
         print(f"baseline  clean() alone: {ms_clean:.2f} CPU ms/file, read+decode {ms_read:.2f} ms/file"

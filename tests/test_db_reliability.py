@@ -184,3 +184,58 @@ def test_newer_schema_is_refused_and_left_unchanged(tmp_path, journal, capsys):
         assert conn.execute("SELECT future FROM marks").fetchall() == [("from the future",)]
     finally:
         conn.close()
+
+
+# -- where the database lives ---------------------------------------------------
+
+def test_database_path_that_is_a_folder_is_one_clear_line(tmp_path):
+    from tui.core.db import DatabaseError
+
+    home = tmp_path / "home"
+    (home / DB_NAME).mkdir(parents=True)
+    with pytest.raises(DatabaseError) as e:
+        Database.open(home)
+    msg = str(e.value)
+    assert "\n" not in msg and msg.startswith(f"{home / DB_NAME} is a folder, not a copydesk database")
+    # The reason is said once (not "cannot read X (X cannot be written (...)): ...").
+    assert msg.count(str(home / DB_NAME)) == 1 and msg.count("(") <= 1
+    assert sorted(os.listdir(home)) == [DB_NAME] and os.listdir(home / DB_NAME) == []
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "a.txt").write_text("A story\n\nWith a paragraph of text.\n")
+    r = subprocess.run([sys.executable, "-m", "tui", "index", str(tmp_path / "lib"),
+                        "--home", str(home)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and r.stderr == f"copydesk: {msg}\n" and r.stdout == ""
+
+
+def test_home_that_is_a_file_is_refused_and_left_alone(tmp_path):
+    from tui.core.db import DatabaseError
+
+    home = tmp_path / "home"
+    home.write_text("not a folder")
+    for create in (True, False):
+        with pytest.raises(DatabaseError, match="is not a folder"):
+            Database.open(home, create=create)
+    assert home.read_text() == "not a folder"
+
+
+def test_open_without_create_never_creates_anything(tmp_path):
+    """Read-only commands open with create=False: a missing home (or a home
+    without a database) is a one-line HomeMissing error and nothing appears."""
+    from tui.core.db import HomeMissing
+
+    missing = tmp_path / "a" / "b"
+    with pytest.raises(HomeMissing, match="no copydesk home at") as e:
+        Database.open(missing, create=False)
+    assert "\n" not in str(e.value) and not (tmp_path / "a").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(HomeMissing, match="no copydesk database in"):
+        Database.open(empty, create=False)
+    assert os.listdir(empty) == []
+    # With a database there, it opens as usual (and create=True still creates).
+    Database.open(empty).close()
+    db = Database.open(empty, create=False)
+    assert not db.read_only
+    db.close()
+    Database.open(missing).close()
+    assert (missing / DB_NAME).is_file()

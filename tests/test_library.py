@@ -513,3 +513,104 @@ def test_symlinked_subfolder_is_listed_under_the_root(tmp_path, home):
     assert lib.scan().indexed == 3
     paths = [e.path for e in lib.entries()]
     assert str(root / "linked" / "00001.txt") in paths and len(paths) == 3
+
+
+# -- index leftovers: one stat per file, the home inside a root -----------------
+
+def test_each_file_is_stat_ed_once_per_scan(tmp_path, home, monkeypatch):
+    """The walk's stat is the only stat of an article file by path; the read
+    checks the open descriptor (fstat), whose size and mtime are stored."""
+    import tui.core.textio as textio
+
+    lib_dir = tmp_path / "lib"
+    paths = {str(p) for p in make_library(lib_dir, 12)}
+    db = Database.open(home)
+    by_path: list[str] = []
+    fstats: list[int] = []
+    real_stat, real_lstat, real_fstat = os.stat, os.lstat, os.fstat
+
+    def stat(p, *a, **k):
+        by_path.append(os.fspath(p))
+        return real_stat(p, *a, **k)
+
+    def lstat(p, *a, **k):
+        by_path.append(os.fspath(p))
+        return real_lstat(p, *a, **k)
+
+    def fstat(fd):
+        fstats.append(fd)
+        return real_fstat(fd)
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "lstat", lstat)
+    monkeypatch.setattr(textio.os, "fstat", fstat)
+    report = Library(db, [lib_dir]).scan(jobs=1)
+    monkeypatch.undo()
+    assert report.indexed == 12
+    assert not paths & set(by_path), "an article file was stat'ed again by path"
+    assert len(fstats) == 12
+    for p in paths:
+        st = os.stat(p)
+        row = db.execute("SELECT size, mtime_ns FROM articles WHERE path = ?", (p,)).fetchone()
+        assert tuple(row) == (st.st_size, st.st_mtime_ns)
+    # And a rescan of unchanged files reads none of them.
+    monkeypatch.setattr(textio.os, "fstat", fstat)
+    fstats.clear()
+    assert Library(db, [lib_dir]).scan(jobs=1).unchanged == 12 and fstats == []
+
+
+@pytest.mark.skipif(not Path("/usr/bin/strace").exists(), reason="needs strace")
+def test_each_file_is_stat_ed_once_per_scan_in_system_calls(tmp_path):
+    """The same at the system-call level (DirEntry.stat included), for a
+    pooled `copydesk index`: per article file one stat by path in the walk
+    and one open; nothing else names the file."""
+    import subprocess
+    import sys
+
+    lib_dir = tmp_path / "lib"
+    make_library(lib_dir, 210)  # over POOL_THRESHOLD: worker processes
+    out = tmp_path / "trace"
+    r = subprocess.run(["strace", "-f", "-qq", "-e", "trace=%stat,%file", "-o", str(out),
+                        sys.executable, "-m", "tui", "index", str(lib_dir), "--home",
+                        str(tmp_path / "home"), "--jobs", "2"], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "(2 workers)" in r.stdout
+    trace = out.read_text()
+    target = str(lib_dir / "001" / "00150.txt")
+    calls = [line.split("(", 1)[0].split()[-1] for line in trace.splitlines()
+             if f'"{target}"' in line]
+    stats = [c for c in calls if "stat" in c]
+    opens = [c for c in calls if "open" in c]
+    assert len(stats) == 1 and len(opens) == 1 and len(calls) == 2, calls
+
+
+def test_home_inside_a_root_is_not_indexed(tmp_path):
+    """copydesk's own files in its home (the database, exports/, the saved
+    search index) are never articles, even when the home is under a root or
+    is the root itself; other files there still are."""
+    lib_dir = tmp_path / "lib"
+    make_library(lib_dir, 3)
+    for home in (lib_dir / "home", lib_dir):
+        db = Database.open(home)
+        (home / "exports").mkdir(exist_ok=True)
+        (home / "exports" / "marks-2026.md").write_text("# Marks\n\n> a quote\n")
+        (home / "search-index").mkdir(exist_ok=True)
+        (home / "search-index" / "titles.txt").write_text("some words\n")
+        (home / "copydesk.db.corrupt-1.txt").write_text("an old damaged database\n")
+        (home / "my-note.txt").write_text("A note of mine\n\nIt is an article too.\n")
+        lib = Library(db, [lib_dir])
+        report = lib.scan()
+        paths = {e.path for e in lib.entries()}
+        assert str(home / "my-note.txt") in paths
+        assert not any(p.startswith((str(home / "exports"), str(home / "search-index"),
+                                     str(home / "copydesk.db"))) for p in paths), paths
+        assert report.failed == [] and len(paths) == 4
+        # The folder walk used by clean/search leaves them out given the home.
+        files = {str(p) for p in iter_article_files([lib_dir], home=home)}
+        assert files == paths
+        db.close()
+        if home != lib_dir:  # (a former home is just a folder of the library)
+            import shutil
+
+            shutil.rmtree(home)

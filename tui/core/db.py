@@ -159,6 +159,11 @@ class DatabaseTooNew(DatabaseError):
     pass
 
 
+class HomeMissing(DatabaseError):
+    """``Database.open(home, create=False)`` found no home folder, or no
+    database in it (nothing was created)."""
+
+
 class DatabaseReadOnly(DatabaseError):
     """A write was attempted on a database opened read-only."""
 
@@ -203,8 +208,13 @@ class Database:
     # -- opening ---------------------------------------------------------
 
     @classmethod
-    def open(cls, home: str | os.PathLike[str] | None = None) -> "Database":
+    def open(cls, home: str | os.PathLike[str] | None = None, *,
+             create: bool = True) -> "Database":
         """Open (creating and migrating as needed) the database in *home*.
+
+        With ``create=False`` (commands that only read: search, marks
+        list/export) nothing is created: a missing home folder, or a home
+        without a database, raises :class:`HomeMissing`.
 
         Raises :class:`DatabaseTooNew` for a newer schema,
         :class:`DatabaseLocked` when another program holds the database
@@ -216,11 +226,29 @@ class Database:
         and settings is copied into the fresh database.
         """
         home_path = resolve_home(home)
-        try:
-            home_path.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise DatabaseError(f"cannot create copydesk home {home_path}: {e.strerror or e}") from e
         path = home_path / DB_NAME
+        home_kind = _kind(home_path)
+        if home_kind not in (None, "dir"):
+            raise DatabaseError(f"the copydesk home {home_path} is not a folder (choose another "
+                                "with --home DIR or COPYDESK_HOME)")
+        if not create:
+            if home_kind is None:
+                raise HomeMissing(f"no copydesk home at {home_path} (nothing indexed or marked "
+                                  "there yet)")
+            if _kind(path) is None:
+                raise HomeMissing(f"no copydesk database in {home_path} (nothing indexed or "
+                                  "marked there yet)")
+        elif home_kind is None:
+            try:
+                home_path.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise DatabaseError(f"cannot create copydesk home {home_path}: "
+                                    f"{e.strerror or e}") from None
+        db_kind = _kind(path)
+        if db_kind not in (None, "file"):
+            what = "a folder" if db_kind == "dir" else "not a regular file"
+            raise DatabaseError(f"{path} is {what}, not a copydesk database (move it away, or "
+                                "choose another home with --home DIR or COPYDESK_HOME)")
         moved: Path | None = None
         # Refuse a newer schema before anything (such as switching the
         # journal mode to WAL) could write to the file.
@@ -404,6 +432,22 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _kind(path: Path) -> str | None:
+    """``"dir"``, ``"file"`` (regular), ``"other"``, or None when *path* does
+    not exist (symlinks followed; a dangling one does not exist)."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return "other" if os.path.lexists(path) else None
+    if stat.S_ISDIR(mode):
+        return "dir"
+    return "file" if stat.S_ISREG(mode) else "other"
 
 
 def _check_version(conn: sqlite3.Connection, path: Path) -> int:

@@ -395,6 +395,11 @@ class Library:
         done = total - len(todo)
         tick(done, "", force=True)
         writer = Database.open(self.db.path.parent) if todo or vanished else None
+        if writer is not None:
+            # The writes below keep the foreign keys by construction (paragraph
+            # rows only for the article ids just returned, in the same
+            # transaction): SQLite's per-row parent lookup is skipped.
+            writer.conn.execute("PRAGMA foreign_keys = OFF")
         try:
             if todo:
                 jobs = default_jobs() if jobs is None else max(1, jobs)
