@@ -614,3 +614,25 @@ def test_home_inside_a_root_is_not_indexed(tmp_path):
             import shutil
 
             shutil.rmtree(home)
+
+
+def test_word_count_is_article_word_count():
+    """ingest.word_count (fast path for single-spaced text) equals
+    Article.word_count() (str.split) on any block texts."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tui.core.ingest import word_count
+    from tui.core.model import Article, Block
+
+    ws = " \n\t\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+    text = st.text(alphabet=st.sampled_from(list(ws) + list("ab’é\u200b.")), max_size=40)
+
+    @settings(max_examples=1000, deadline=None)
+    @given(st.lists(text, max_size=6))
+    def check(texts):
+        assert word_count(texts) == Article(blocks=[Block("paragraph", t) for t in texts]).word_count()
+
+    check()
+    assert word_count([]) == 0 and word_count(["", ""]) == 0 and word_count([" a "]) == 1
+    assert word_count(["one two", "three\nfour"]) == 4
