@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The app on a big library, in a real terminal: warm start and memory.
 
-    python bench/bench_memory.py --lib DIR --home DIR [--runs 5] [--size 120x40]
+    python bench/bench_memory.py --lib DIR --home DIR [--runs 5] [--size 120x40] [--base REV]
 
 Needs tmux and an index already built (``copydesk index DIR --home DIR``).
 Each run starts a program in a fresh tmux window of the given size and polls
@@ -18,6 +18,12 @@ In the same run, alternating, it measures (medians):
   files runs after that paint), to the list filled (the status line says
   "N articles"), then RSS once the background scan is over (no "indexing"
   in the status line for 2 s), and the peak (VmHWM).
+
+With ``--base REV`` it also runs, alternating in the same loop, copydesk
+as of git revision REV (``git archive`` into a temporary folder, run with
+``PYTHONPATH``) on the same library and home: the before/after of a change.
+Both copydesks are started as ``python -m tui`` (no pyenv shim), like the
+bare app.
 
 Targets (issue 6): warm start <= 1.5x the bare app; RSS <= 250 MB at 10k.
 """
@@ -143,6 +149,7 @@ def main(argv=None) -> int:
     ap.add_argument("--home", type=Path, required=True)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--size", default="120x40")
+    ap.add_argument("--base", help="also run copydesk as of this git revision (baseline)")
     args = ap.parse_args(argv)
     if not shutil.which("tmux"):
         raise SystemExit("tmux is needed")
@@ -151,9 +158,15 @@ def main(argv=None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="cd-bench-app-"))
     bare = tmp / "bare.py"
     bare.write_text(BARE_APP)
-    copydesk = shutil.which("copydesk")
-    cd_cmd = ([copydesk] if copydesk else [sys.executable, "-m", "tui"]) + [
-        str(args.lib), "--home", str(args.home)]
+    cd_cmd = [sys.executable, "-m", "tui", str(args.lib), "--home", str(args.home)]
+    base_cmd = None
+    if args.base:
+        tree = tmp / "base"
+        tree.mkdir()
+        archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", args.base],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        base_cmd = ["env", f"PYTHONPATH={tree}", *cd_cmd]
     from tui.core.library import bundled_data_dir
 
     small_home = tmp / "home5"
@@ -169,6 +182,7 @@ def main(argv=None) -> int:
     db.close()
     bare_t, bare_rss, cd_t, cd_rss, cd_hwm, cd_settle = [], [], [], [], [], []
     small_t, small_rss = [], []
+    base_t, base_rss, base_hwm, base_settle = [], [], [], []
     # An idle session keeps the tmux server up between runs (killing the
     # last session stops the server, racing with the next new-session).
     tmux("new-session", "-d", "-s", "keep", "-x", "80", "-y", "24", "sleep 100000")
@@ -185,6 +199,12 @@ def main(argv=None) -> int:
             cd_rss.append(mem.get("VmRSS", 0))
             cd_hwm.append(mem.get("VmHWM", 0))
             cd_settle.append(s or float("nan"))
+            if base_cmd:
+                t, mem, s = launch(base_cmd, title, size, settle=f"{n_entries} articles")
+                base_t.append(t)
+                base_rss.append(mem.get("VmRSS", 0))
+                base_hwm.append(mem.get("VmHWM", 0))
+                base_settle.append(s or float("nan"))
     finally:
         tmux("kill-server")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -203,6 +223,13 @@ def main(argv=None) -> int:
           f"{med(cd_settle) * 1000:.0f} ms from launch")
     print(f"FIGURE    copydesk RSS with the library open: {med(cd_rss) / 1024:.0f} MB "
           f"(peak {med(cd_hwm) / 1024:.0f} MB; target <= 250 MB at 10k)")
+    if base_cmd:
+        print(f"BASELINE  copydesk {args.base}: warm start {med(base_t) * 1000:.0f} ms "
+              f"(runs: {', '.join(f'{x * 1000:.0f}' for x in base_t)}) = "
+              f"{med(base_t) / med(bare_t):.2f}x bare; list filled {med(base_settle) * 1000:.0f} ms "
+              f"(runs: {', '.join(f'{x * 1000:.0f}' for x in base_settle)}); RSS "
+              f"{med(base_rss) / 1024:.0f} MB (peak {med(base_hwm) / 1024:.0f} MB)")
+    print(f"          list filled, runs: {', '.join(f'{x * 1000:.0f}' for x in cd_settle)}")
     return 0
 
 
