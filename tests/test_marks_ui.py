@@ -683,3 +683,23 @@ async def test_keys_typed_right_before_ctrl_s_are_saved() -> None:
                 break
             await pilot.pause(0.02)
         assert app.result == "x quick brown fox"
+
+
+# -- layout found wrong in the newcomer pass ----------------------------------------------
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_search_results_panel_fits_the_screen(home: Path, seeds_dir: Path, width: int) -> None:
+    """The results panel (offset one cell from the left) was as wide as the
+    screen, so its right border was cut off."""
+    from tui.ui.widgets.search_results import SearchResults
+
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(width, 30)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", *"biden")
+        panel = app.query_one(SearchResults)
+        await wait_until(pilot, lambda: panel.display and panel.region.height > 2, "results")
+        region = panel.region
+        assert region.x >= 1 and region.right <= width - 1
+        border = screen_text(app).splitlines()[region.y]
+        assert border.rstrip().endswith("╮")

@@ -94,7 +94,8 @@ class SearchResults(OptionList, can_focus=False):
         overlay: screen;
         position: absolute;
         offset: 1 2;
-        width: 100%;
+        width: 1fr;
+        margin-right: 2;
         max-width: 120;
         height: auto;
         max-height: 70%;
