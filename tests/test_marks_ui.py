@@ -208,6 +208,8 @@ async def test_a_marks_and_annotates(home: Path, seeds_dir: Path) -> None:
         await pilot.press("a")
         await wait_screen(app, pilot, NoteEditor)
         [m] = marks_for(app.db, app.current_path)  # marked before the note is written
+        # The hint says Esc keeps the new mark (it is already made).
+        assert NoteEditor.NEW_MARK_HINT in screen_text(app)
         await pilot.press(*"Key line", "enter", *"second")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -219,6 +221,7 @@ async def test_a_marks_and_annotates(home: Path, seeds_dir: Path) -> None:
         await pilot.press("a")
         await wait_screen(app, pilot, NoteEditor)
         assert app.screen.query_one(TextArea).text == "Key line\nsecond"
+        assert NoteEditor.HINT in screen_text(app)
         await pilot.press(*"xx", "escape")
         await pilot.pause()
         assert marks_for(app.db, app.current_path)[0].note == "Key line\nsecond"

@@ -411,8 +411,8 @@ class MarksMixin:
             self.marks_changed(mark.path)
             self.notify("Note saved." if note else "Note removed.", timeout=2)
 
-        self.push_screen(NoteEditor(mark.exact, mark.note, title="Note" if mark.note else "New note"),
-                         done)
+        self.push_screen(NoteEditor(mark.exact, mark.note, title="Note" if mark.note else "New note",
+                                    new_mark=new), done)
 
     def _jump_to_mark(self, mark: Mark | None) -> None:
         """Open the mark's article and bring its passage into view."""

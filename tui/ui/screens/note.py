@@ -60,11 +60,18 @@ class NoteEditor(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", priority=True),
     ]
 
-    def __init__(self, quote: str, note: str = "", *, title: str = "Note") -> None:
+    #: What Ctrl+S and Esc do, under the editor.
+    HINT = "Ctrl+S save · Esc cancel (the note stays as it was)"
+    #: ... when the mark was just made for this note (Esc keeps the mark).
+    NEW_MARK_HINT = "Ctrl+S save the note · Esc no note (the passage stays marked)"
+
+    def __init__(self, quote: str, note: str = "", *, title: str = "Note",
+                 new_mark: bool = False) -> None:
         super().__init__()
         self.quote = quote
         self.note = note
         self.heading = title
+        self.hint = self.NEW_MARK_HINT if new_mark else self.HINT
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -72,7 +79,7 @@ class NoteEditor(ModalScreen[str | None]):
             yield Static(Content("“" + preview(self.quote) + "”"), id="note-quote")
             yield TextArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False,
                            tab_behavior="focus")
-            yield Static(Content("Ctrl+S save · Esc cancel"), id="note-help")
+            yield Static(Content(self.hint), id="note-help")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
