@@ -590,6 +590,20 @@ async def test_export_from_the_command_palette(home: Path, seeds_dir: Path) -> N
         content = files[0].read_text(encoding="utf-8")
         assert "> " + " ".join(quote.split()[:6]) in content
         assert app.current_path in content
+        # The other formats, and the whole library.
+        for name, pattern in (("Export marks as CSV", "marks-*.csv"),
+                              ("Export marks as JSON", "marks-*.json"),
+                              ("Export every mark", "marks-library-*.md")):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*name)
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: list((home / "exports").glob(pattern)), name)
+        [csv_file] = (home / "exports").glob("marks-*.csv")
+        assert csv_file.read_text(encoding="utf-8").startswith("Highlight,Title,Author,URL,Note,Location")
+        [json_file] = (home / "exports").glob("marks-*.json")
+        assert '"TextQuoteSelector"' in json_file.read_text(encoding="utf-8")
 
 
 # -- a real process, killed right after the mark is shown ------------------------------------

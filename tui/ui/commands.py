@@ -34,7 +34,8 @@ def highlighted(prefix: str, text: str, offsets: Iterable[int], style: str) -> C
 
 
 class CopydeskCommands(Provider):
-    """Open an article, toggle removed text, change theme, export marks, rescan."""
+    """Open an article, toggle removed text, change theme, export marks
+    (Markdown, CSV, JSON; article or library), rescan."""
 
     @property
     def _app(self) -> "CopydeskApp":
@@ -47,9 +48,27 @@ class CopydeskCommands(Provider):
              app.action_toggle_removed),
             ("Change theme", "Pick a colour theme (remembered)", app.action_change_theme),
             ("Export marks", "Write this article's marks as Markdown", app.action_export_marks),
+            ("Export marks as CSV", "This article's marks in Readwise's CSV, for import",
+             partial(self._export, "csv")),
+            ("Export marks as JSON", "This article's marks as W3C Web Annotations",
+             partial(self._export, "json")),
+            ("Export every mark", "The whole library's marks as Markdown",
+             partial(self._export, "markdown", library=True)),
             ("Rescan library", "Index new and changed files (Ctrl+R)", app.action_rescan),
             ("Show keys", "Every key binding (?)", app.action_help),
         ]
+
+    def _export(self, fmt: str, library: bool = False) -> None:
+        """Write marks to a new file in the home's exports folder; say where."""
+        from tui.core.marks import export_file
+
+        app = self._app
+        try:
+            target = export_file(app.db, article=None if library else app.current_path, fmt=fmt)
+        except Exception as e:  # noqa: BLE001 - any failure is reported, not raised
+            app.notify(Content(f"Export failed: {e}"), severity="error")
+            return
+        app.notify(Content(f"Marks exported to {target}"), title="Marks")
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():
