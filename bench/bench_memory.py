@@ -166,7 +166,9 @@ def main(argv=None) -> int:
         archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", args.base],
                                  capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-        base_cmd = ["env", f"PYTHONPATH={tree}", *cd_cmd]
+        # From inside the tree: ``-m`` puts the working directory first on sys.path.
+        base_cmd = ["sh", "-c", f"cd {_quote(str(tree))} && exec env PYTHONPATH={_quote(str(tree))} "
+                    + " ".join(_quote(c) for c in cd_cmd)]
     from tui.core.library import bundled_data_dir
 
     small_home = tmp / "home5"
