@@ -47,46 +47,176 @@ _REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT)
 _ONE_CHAR = (_C.LITERAL, _C.NOT_LITERAL, _C.IN, _C.ANY)
 
 
-def _lits(items, flags: int) -> frozenset[str] | None:
-    """Lower-case ASCII strings one of which every match of *items* contains."""
-    cands: list[frozenset[str]] = []
+def _conjuncts(items, flags: int) -> list[frozenset[str]]:
+    """Sets of lower-case ASCII strings: every match of *items* contains
+    one string of each set."""
+    out: list[frozenset[str]] = []
     run: list[str] = []
     for op, av in items:
         if op is _C.LITERAL and av < 128:
             run.append(chr(av).lower())
             continue
         if run:
-            cands.append(frozenset(["".join(run)]))
+            out.append(frozenset(["".join(run)]))
             run = []
-        sub = None
         if op is _C.SUBPATTERN:
-            sub = _lits(av[3].data, (flags | av[1]) & ~av[2])
+            out += _conjuncts(av[3].data, (flags | av[1]) & ~av[2])
         elif op is _C.ATOMIC_GROUP:
-            sub = _lits(av.data, flags)
+            out += _conjuncts(av.data, flags)
         elif op in _REPEATS and av[0] >= 1:
-            sub = _lits(av[2].data, flags)
+            out += _conjuncts(av[2].data, flags)
         elif op is _C.BRANCH:
-            parts = [_lits(b.data, flags) for b in av[1]]
+            parts = [_best(_conjuncts(b.data, flags)) for b in av[1]]
             if all(x is not None for x in parts):
-                sub = frozenset().union(*parts)  # type: ignore[arg-type]
-        if sub:
-            cands.append(sub)
+                out.append(frozenset().union(*parts))  # type: ignore[arg-type]
     if run:
-        cands.append(frozenset(["".join(run)]))
-    if not cands:
-        return None
-    # The most selective: longest shortest string, then fewest strings.
-    return max(cands, key=lambda c: (min(map(len, c)), -len(c)))
+        out.append(frozenset(["".join(run)]))
+    return out
+
+
+def _best(conj: list[frozenset[str]]) -> frozenset[str] | None:
+    """The most selective set: longest shortest string, then fewest strings."""
+    return max(conj, key=lambda c: (min(map(len, c)), -len(c))) if conj else None
+
+
+_W_CHAR = re.compile(r"\w")
+_LEFT_ATS = (_C.AT_BOUNDARY, _C.AT_BEGINNING, _C.AT_BEGINNING_STRING)
+_RIGHT_ATS = (_C.AT_BOUNDARY, _C.AT_END, _C.AT_END_STRING)
+
+
+def _nonword_only(op, av) -> bool:
+    """Does this item consume at least one character, and only non-word ones?"""
+    if op is _C.LITERAL:
+        return av < 128 and not _W_CHAR.match(chr(av))
+    if op is _C.IN:
+        return all(
+            (o is _C.LITERAL and v < 128 and not _W_CHAR.match(chr(v))) or (o is _C.CATEGORY and v is _C.CATEGORY_SPACE)
+            for o, v in av
+        )
+    if op in _REPEATS and av[0] >= 1 and len(av[2].data) == 1:
+        return _nonword_only(*av[2].data[0])
+    return False
+
+
+def _bound(item, side: str) -> bool:
+    op, av = item
+    if op is _C.AT:
+        return av in (_LEFT_ATS if side == "left" else _RIGHT_ATS)
+    return _nonword_only(op, av)
+
+
+def _optional(item):
+    """The items of an optional part (``X?``), or None."""
+    op, av = item
+    if op in _REPEATS and av[0] == 0 and av[1] == 1:
+        return list(av[2].data)
+    return None
+
+
+def _token_conjuncts(items, left: bool = False, right: bool = False) -> list[frozenset[str]]:
+    """Sets of whole words: every match of *items* has, for each set, one of
+    its words as a complete run of word characters (``\\w+``), lower-cased.
+    *left*/*right*: the items are preceded/followed by a non-word character
+    (or the text's start/end) in every match."""
+    atoms = list(items)
+    out: list[frozenset[str]] = []
+    n = len(atoms)
+
+    def left_ok(i: int) -> bool:
+        """Is atoms[i] preceded by a non-word character in every match?"""
+        k = i - 1
+        if k < 0:
+            return left
+        if _bound(atoms[k], "left"):
+            return True
+        opt = _optional(atoms[k])
+        return bool(opt) and _bound(opt[-1], "left") and left_ok(k)  # "X\s+(?:Y\s+)?Z"
+
+    def right_ok(j: int) -> bool:
+        k = j + 1
+        if k >= n:
+            return right
+        if _bound(atoms[k], "right"):
+            return True
+        opt = _optional(atoms[k])
+        return bool(opt) and _bound(opt[0], "right") and right_ok(k)
+
+    def is_w(k: int) -> bool:
+        return k < n and atoms[k][0] is _C.LITERAL and atoms[k][1] < 128 and bool(_W_CHAR.match(chr(atoms[k][1])))
+
+    i = 0
+    while i < n:
+        op, av = atoms[i]
+        if is_w(i):
+            j = i
+            while is_w(j + 1):
+                j += 1
+            run = atoms[i: j + 1]
+            nxt = atoms[j + 1] if j + 1 < n else None
+            alts = None
+            if nxt is not None:
+                if nxt[0] is _C.BRANCH:
+                    alts = [list(b.data) for b in nxt[1][1]]
+                else:
+                    opt = _optional(nxt)
+                    if opt is not None:
+                        alts = [[], opt]
+            if alts is not None:
+                # "rep(?:rinted|roduced)", "cookies?": the parser moves a
+                # shared prefix out of the alternatives; put it back.
+                lc, rc = left_ok(i), right_ok(j + 1)
+                parts = [_best_words(_token_conjuncts(run + b, lc, rc)) for b in alts]
+                if all(x is not None for x in parts):
+                    out.append(frozenset().union(*parts))  # type: ignore[arg-type]
+                i = j + 2
+                continue
+            if left_ok(i) and right_ok(j):
+                out.append(frozenset(["".join(chr(v) for _, v in run).lower()]))
+            i = j + 1
+            continue
+        lc, rc = left_ok(i), right_ok(i)
+        if op is _C.SUBPATTERN:
+            out += _token_conjuncts(av[3].data, lc, rc)
+        elif op is _C.ATOMIC_GROUP:
+            out += _token_conjuncts(av.data, lc, rc)
+        elif op in _REPEATS and av[0] >= 1:
+            # The first repetition starts where the repeat does.
+            out += _token_conjuncts(av[2].data, lc, rc and av[1] == 1)
+        elif op is _C.BRANCH:
+            parts = [_best_words(_token_conjuncts(b.data, lc, rc)) for b in av[1]]
+            if all(x is not None for x in parts):
+                out.append(frozenset().union(*parts))  # type: ignore[arg-type]
+        i += 1
+    return out
+
+
+def _best_words(conj: list[frozenset[str]]) -> frozenset[str] | None:
+    """The most selective set of words: no function words if possible, then
+    the longest shortest word, then the fewest."""
+    from tui.core.clean.stopwords import STOPWORDS
+
+    return max(conj, key=lambda c: (STOPWORDS.isdisjoint(c), min(map(len, c)), -len(c))) if conj else None
+
+
+def necessary_words(src: str, flags: int = 0) -> list[frozenset[str]]:
+    """Sets of words such that any match of *src* in a line without TRICKY
+    characters has, for every set, one of its words among the line's
+    lower-cased ``\\w+`` runs."""
+    p = _SP.parse(src, flags)
+    return _token_conjuncts(p.data)
+
+
+def necessary_conjuncts(src: str, flags: int = 0) -> list[frozenset[str]]:
+    """Sets of strings such that any match of *src*, lower-cased, contains
+    one string of every set (empty: nothing known)."""
+    p = _SP.parse(src, flags)
+    return _conjuncts(p.data, p.state.flags)
 
 
 def necessary_literals(src: str, flags: int = 0) -> frozenset[str] | None:
     """Strings one of which (lower-cased, ASCII) any match of *src* contains;
     None when the pattern has no such set."""
-    p = _SP.parse(src, flags)
-    found = _lits(p.data, p.state.flags)
-    if found is not None and ("" in found or any(not s.isascii() for s in found)):
-        return None
-    return found
+    return _best(necessary_conjuncts(src, flags))
 
 
 def _first(items, flags: int, state) -> tuple[frozenset[str] | None, bool]:
@@ -175,36 +305,124 @@ class _Anchored:
         return self.full.match(s) if self.full is not None else None
 
 
-class _Floating:
-    """``search`` behind an exact literal prefilter (see above)."""
+class _Gate:
+    """The prefilter of one alternative: the sets of words (one of each
+    must be among the line's words) and of strings (one of each must be in
+    the lower-cased line) that any match of it implies."""
 
-    __slots__ = ("rx", "lits", "search_all")
+    __slots__ = ("words", "subs")
 
-    def __init__(self, src: str, flags: int = _I):
-        self.rx = re.compile(src, flags)
-        lits = necessary_literals(src, flags)
-        self.lits = tuple(sorted(lits, key=lambda x: (-len(x), x))) if lits is not None else None
-        self.search_all = self.rx.search
+    def __init__(self, src: str, flags: int):
+        self.words = [frozenset(c) for c in necessary_words(src, flags)]
+        self.subs = [tuple(c) for c in necessary_conjuncts(src, flags)]
 
-    def search(self, s: str, low: str | None = None, plain: bool | None = None) -> re.Match[str] | None:
-        if self.lits is not None:
-            if plain is None:
-                plain = s.isascii() or TRICKY.search(s) is None
-            if plain:
-                if low is None:
-                    low = s.lower()
-                for t in self.lits:
-                    if t in low:
-                        break
-                else:
-                    return None
-        return self.rx.search(s)
+    def ok(self, low: str, toks) -> bool:
+        if toks is not None:
+            for c in self.words:
+                if c.isdisjoint(toks):
+                    return False
+        for c in self.subs:
+            for x in c:
+                if x in low:
+                    break
+            else:
+                return False
+        return True
+
+
+class _Prefiltered:
+    """Floating alternatives (``search``) behind exact prefilters (see above).
+
+    A line is described by ``low`` (its lower-cased text), ``plain`` (it
+    has no TRICKY character: else the prefilters are skipped) and ``toks``
+    (the set of its lower-cased ``\\w+`` runs, or None if not at hand).
+    First a quick test: one *primary* set per alternative (words when it
+    has any, else strings); then only the alternatives whose primary set
+    the line meets are tried, each behind all of its sets. With *named*,
+    the regex that gives the match (for its groups) is that source."""
+
+    __slots__ = ("rx", "alts", "words", "word_alts", "lits", "lit_alts")
+
+    def __init__(self, alts: list[str], flags: int = _I, named: str | None = None):
+        from tui.core.clean.stopwords import STOPWORDS
+
+        self.rx = re.compile(named if named is not None else "|".join(f"(?:{x})" for x in alts), flags)
+        self.alts: list[tuple[_Gate, re.Pattern[str]]] | None = []
+        words: dict[str, list[int]] = {}
+        lits: dict[str, list[int]] = {}
+        for j, x in enumerate(alts):
+            g = _Gate(x, flags)
+            self.alts.append((g, re.compile(x, flags)))
+            best_w = _best_words(g.words)
+            best_s = _best([frozenset(c) for c in g.subs])
+            if best_w is not None and (
+                STOPWORDS.isdisjoint(best_w) or best_s is None or min(map(len, best_s)) < 5
+            ):
+                for w in best_w:
+                    words.setdefault(w, []).append(j)
+            elif best_s is not None:
+                for t in best_s:
+                    lits.setdefault(t, []).append(j)
+            else:
+                self.alts = None  # no prefilter: always the whole regex
+                break
+        self.words = frozenset(words)
+        self.word_alts = words
+        self.lits = tuple(sorted(lits, key=lambda x: (-len(x), x)))
+        self.lit_alts = lits
+
+    def candidates(self, low: str, plain: bool, toks) -> list[int] | None:
+        """The alternatives worth trying (None: try the whole regex)."""
+        if self.alts is None or not plain:
+            return None
+        cand: list[int] = []
+        if toks is not None:
+            for w in self.words.intersection(toks):
+                cand += self.word_alts[w]
+        else:
+            for w in self.words:
+                if w in low:  # (a word of the line is in its text)
+                    cand += self.word_alts[w]
+        for t in self.lits:
+            if t in low:
+                cand += self.lit_alts[t]
+        return cand
+
+    def search(self, s: str, low: str | None = None, plain: bool | None = None, toks=None):
+        """``rx.search(s)``, or None at once when the prefilters rule a match out."""
+        if plain is None:
+            plain = s.isascii() or TRICKY.search(s) is None
+        if low is None:
+            low = s.lower()
+        cand = self.candidates(low, plain, toks)
+        if cand is None:
+            return self.rx.search(s)
+        for j in cand:
+            g, rx = self.alts[j]  # type: ignore[index]
+            if g.ok(low, toks) and rx.search(s) is not None:
+                return self.rx.search(s)
+        return None
+
+    def any(self, s: str, low: str | None = None, plain: bool | None = None, toks=None) -> bool:
+        """Does any alternative occur in *s*?"""
+        if plain is None:
+            plain = s.isascii() or TRICKY.search(s) is None
+        if low is None:
+            low = s.lower()
+        cand = self.candidates(low, plain, toks)
+        if cand is None:
+            return self.rx.search(s) is not None
+        for j in cand:
+            g, rx = self.alts[j]  # type: ignore[index]
+            if g.ok(low, toks) and rx.search(s) is not None:
+                return True
+        return False
 
 
 class _Alts:
     """Alternatives split into anchored ones (tried with ``match``, behind
     the first-character prefilter) and floating ones (``search``, behind
-    the literal prefilter)."""
+    the literal prefilters)."""
 
     __slots__ = ("anchored", "floating", "a_src", "f_src")
 
@@ -213,12 +431,12 @@ class _Alts:
         f = [x for x in alts if not x.startswith("^")]
         self.a_src, self.f_src = a, f
         self.anchored = _Anchored([(None, a)]) if a else None
-        self.floating = _Floating("|".join(f"(?:{x})" for x in f)) if f else None
+        self.floating = _Prefiltered(f) if f else None
 
-    def search(self, s: str, low: str | None = None, plain: bool | None = None) -> bool:
+    def search(self, s: str, low: str | None = None, plain: bool | None = None, toks=None) -> bool:
         if self.anchored is not None and self.anchored.match(s):
             return True
-        return self.floating is not None and self.floating.search(s, low, plain) is not None
+        return self.floating is not None and self.floating.any(s, low, plain, toks)
 
     match = search
 
@@ -430,11 +648,11 @@ PAGE_NOTICE = re.compile(
 )
 
 #: A comment section's rules, said just above the comments.
-COMMENT_POLICY = _Floating(
+COMMENT_POLICY = _Prefiltered([
     r"\b(?:please\s+be\s+(?:respectful|civil|kind)|comments?\s+(?:policy|guidelines)|community\s+"
     r"(?:guidelines|standards|rules)|(?:keep|be)\s+(?:the\s+)?(?:comments|discussion|conversation)\s+civil|"
     r"comments\s+are\s+(?:moderated|closed|reviewed))\b",
-)
+])
 
 #: Lines that open with a pointer to another story, whatever their length.
 RELATED_LEAD = re.compile(
@@ -487,7 +705,7 @@ def _combine(fams: list[tuple[str, _Alts]]):
     """One anchored and one floating matcher over several families; the
     group that matched names the family (earlier families win)."""
     names: dict[str, str] = {}
-    a_groups, f_parts = [], []
+    a_groups, f_parts, f_alts = [], [], []
     for k, (fam, alts) in enumerate(fams):
         if alts.a_src:
             names[f"a{k}"] = fam
@@ -495,7 +713,8 @@ def _combine(fams: list[tuple[str, _Alts]]):
         if alts.f_src:
             names[f"f{k}"] = fam
             f_parts.append(f"(?P<f{k}>" + "|".join(f"(?:{x})" for x in alts.f_src) + ")")
-    return _Anchored(a_groups), _Floating("|".join(f_parts)), names
+            f_alts += alts.f_src
+    return _Anchored(a_groups), _Prefiltered(f_alts, named="|".join(f_parts)), names
 
 
 SHORT_ANCHORED, SHORT_FLOATING, SHORT_NAMES = _combine([
@@ -505,14 +724,14 @@ SHORT_ANCHORED, SHORT_FLOATING, SHORT_NAMES = _combine([
 ])
 
 
-def short_family(t: str, low: str | None = None, plain: bool | None = None) -> str | None:
+def short_family(t: str, low: str | None = None, plain: bool | None = None, toks=None) -> str | None:
     """The family of a short line, from all the short-line phrase lists at once.
 
     *low* (``t.lower()``) and *plain* (no TRICKY character in *t*) may be
     passed when the caller has them."""
     m = SHORT_ANCHORED.match(t)
     if m is None:
-        m = SHORT_FLOATING.search(t, low, plain)
+        m = SHORT_FLOATING.search(t, low, plain, toks)
         if m is None:
             return None
     return SHORT_NAMES[m.lastgroup]  # type: ignore[index]

@@ -124,22 +124,46 @@ def _mark_tables(units: list[Unit]) -> None:
 _IS_STOP = STOPWORDS.__contains__
 
 
+#: Non-word characters, apostrophes excepted, that a whitespace-separated
+#: token may carry around a plain word ("(word),"); a test guards the set.
+_TOKEN_PUNCT = ".,;:!?\"()[]{}<>“”‘„«»‹›—–-…/\\|*#~=+&%$@^`"
+
+
 def _features(u: Unit) -> None:
-    words = _WORD.findall(u.text.lower())   # lower-cased words
+    text = u.text
+    low = u.low = text.lower()
+    # The words (_WORD) and the key's \w+ runs, found together: neither
+    # crosses white space, and a token that is letters once its punctuation
+    # is stripped is one of each (the regexes read only the other tokens).
+    words: list[str] = []
+    keys: list[str] = []
+    for t in low.split():
+        if not t.isalpha():
+            s = t.strip(_TOKEN_PUNCT)
+            if not s.isalpha():
+                words += _WORD.findall(t)
+                keys += _KEYWORD.findall(t)
+                continue
+            t = s
+        words.append(t)
+        keys.append(t)
     u.words = words
+    u.key = " ".join(keys)
+    u.toks = set(keys)
+    u.plain = text.isascii() or P.TRICKY.search(text) is None
     u.nw = len(words)
-    if words and u.text[0] >= "\u2e80" or (words and len(words[0]) > 6 and words[0][0] >= "\u2e80"):
+    if words and text[0] >= "\u2e80" or (words and len(words[0]) > 6 and words[0][0] >= "\u2e80"):
         # Chinese / Japanese: no spaces between words; count about two characters a word.
         u.nw += sum(len(w) // 2 for w in words if w[0] >= "\u2e80")
     if words:
         u.sw = sum(map(_IS_STOP, words)) / len(words)
-    u.ends = bool(_END_PUNCT.search(u.text)) or (
-        "http" in u.text and bool(_URL_END.search(u.text)) and bool(_END_PUNCT.search(_URL_END.sub("", u.text)))
+    u.ends = bool(_END_PUNCT.search(text)) or (
+        "http" in text and bool(_URL_END.search(text)) and bool(_END_PUNCT.search(_URL_END.sub("", text)))
     )
     # Prose: long enough and either function-word rich or sentence-shaped.
     u.good = (u.nw >= 10 and u.sw >= 0.2 and (u.ends or u.nw >= 25)) or (u.ends and u.nw >= 15) or (
-        u.nw >= 30 and len(_INNER_PUNCT.findall(u.text)) >= 2) or (
-        u.nw >= 6 and u.sw >= 0.25 and bool(_SENT_PUNCT.search(u.text))
+        u.nw >= 30 and len(_INNER_PUNCT.findall(text)) >= 2) or (
+        u.nw >= 6 and u.sw >= 0.25 and bool(_SENT_PUNCT.search(text))
     )
 
 
@@ -158,16 +182,16 @@ _WRAP = "[]()<>{}|•·*-–—=#~ "
 def _family(u: Unit) -> str | None:
     """The junk family a unit's wording suggests (None if it looks like prose)."""
     t = u.text.strip(_WRAP) or u.text
-    # Lower-cased once for every phrase list's literal prefilter (exact only
-    # without the few characters IGNORECASE folds oddly: patterns.TRICKY).
-    low = t.lower()
-    plain = t.isascii() or P.TRICKY.search(t) is None
+    # The phrase lists' prefilters read the unit's lower-cased text and
+    # words (_features): stripping _WRAP changes neither its \w+ runs nor
+    # which strings its text holds.
+    low = u.low if t is u.text else t.lower()
+    plain, toks = u.plain, u.toks
     short = u.nw <= 12 and len(t) <= 120
     if short:
-        fam = P.short_family(t, low, plain)
+        fam = P.short_family(t, low, plain, toks)
         if fam is None and t.endswith((".", "…")):
-            s = t.rstrip(".…")
-            fam = P.short_family(s, low[: len(s)] if t.isascii() else None, plain)
+            fam = P.short_family(t.rstrip(".…"), low, plain, toks)
         if fam is not None:
             return fam
         if P.BIO_HEADER.match(t):
@@ -176,19 +200,19 @@ def _family(u: Unit) -> str | None:
         return "related"
     if u.nw <= 20 and "newsletter" in low:
         return "promo"
-    if len(t) <= 300 and P.COMMENT_POLICY.search(t, low, plain):
+    if len(t) <= 300 and P.COMMENT_POLICY.search(t, low, plain, toks):
         return "comments"
     if len(t) <= 200 and ("javascript" in low or "browser" in low or "loading" in low) \
             and P.PAGE_NOTICE.search(t):
         return "artifact"
     if len(t) <= 600:
-        if P.COOKIE.search(t, low, plain):
+        if P.COOKIE.search(t, low, plain, toks):
             return "cookie"
-        if P.SYNDICATION.search(t, low, plain):
+        if P.SYNDICATION.search(t, low, plain, toks):
             return "syndication"
-        if P.DISCLAIMER.search(t, low, plain):
+        if P.DISCLAIMER.search(t, low, plain, toks):
             return "disclaimer"
-        if P.PROMO.search(t, low, plain):
+        if P.PROMO.search(t, low, plain, toks):
             return "promo"
     return None
 

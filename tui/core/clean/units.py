@@ -49,6 +49,9 @@ class Unit:
     good: bool = False
     fam: str | None = None
     key: str | None = None     # normalised words, for repetition checks
+    low: str = ""              # text.lower(), for the phrase prefilters
+    toks: set[str] | None = None  # the words of key, as a set
+    plain: bool = True         # no character the prefilters cannot read (patterns.TRICKY)
     table: bool = False        # a row of a table, or of a numbered list
     num: int = 0               # the number of a numbered list item
     label: str | None = None   # decision: body kinds or "junk"/"meta"
@@ -56,13 +59,14 @@ class Unit:
 
 
 def normalise_line(s: str) -> str:
-    s = _INVISIBLE.sub("", s)
+    if not s.isascii():  # (the invisible characters are not ASCII)
+        s = _INVISIBLE.sub("", s)
     return " ".join(s.split())
 
 
 def strip_inline(s: str) -> str:
     """Remove inline Markdown markup (links keep their text)."""
-    if not any(c in s for c in "[*`"):
+    if "[" not in s and "*" not in s and "`" not in s:
         return s
     for _ in range(4):
         t = _IMG.sub(lambda m: m.group(1), s)
@@ -77,9 +81,25 @@ def strip_inline(s: str) -> str:
     return s
 
 
+#: The first characters of a line the markers (_RULE, _HEADING, _QUOTE,
+#: _ITEM, _CAPTION) can match; digits too (str.isdecimal is re's \\d).
+_MARKER_START = frozenset("-*_#>+•")
+
+
 def _line_unit(line: str, i: int) -> Unit | None:
     s = normalise_line(line)
-    if not s or _RULE.match(s):
+    if not s:
+        return None
+    if s[0] not in _MARKER_START and not s[0].isdecimal():
+        # No marker: a paragraph line (normalised already, so only inline
+        # markup can change it).
+        t = strip_inline(s)
+        if t is not s:
+            t = " ".join(t.split())
+            if not t:
+                return None
+        return Unit(t, i, i + 1, "p", 2)
+    if _RULE.match(s):
         return None
     hint, level, num = "p", 2, 0
     m = _HEADING.match(s)
@@ -137,7 +157,7 @@ def text_units(text: str, *, markdown: bool = False, limit: int | None = None) -
                 cur.text = " ".join(parts)
             cur, parts = None, []
             continue
-        u = _line_unit(raw, i)
+        u = _line_unit(raw, i) if raw and not raw.isspace() else None
         if u is None:
             if cur is not None and len(parts) > 1:
                 cur.text = " ".join(parts)
