@@ -179,3 +179,22 @@ def test_only_commands_that_write_create_a_missing_home(tmp_path: Path, seeds_di
     capsys.readouterr()
     assert main(["marks", "list", "--home", str(missing)]) == 0
     assert "no marks" in capsys.readouterr().err
+
+
+def test_home_before_the_subcommand(tmp_path: Path, seeds_dir: Path,
+                                    capsys: pytest.CaptureFixture, monkeypatch) -> None:
+    """`copydesk --home DIR marks list` works like `copydesk marks list --home
+    DIR` (the subcommand was taken for a missing file: 'marks: no such file')."""
+    home = tmp_path / "home"
+    assert main(["--home", str(home), "index", str(seeds_dir), "--jobs", "1"]) == 0
+    assert (home / "copydesk.db").is_file()
+    capsys.readouterr()
+    assert main([f"--home={home}", "marks", "list"]) == 0
+    assert "no marks" in capsys.readouterr().err
+    assert main(["--home", str(home), "search", "biden", str(seeds_dir)]) == 0
+    assert "Biden" in capsys.readouterr().out
+    # A folder of that name is still a path to read.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "search").mkdir()
+    assert main(["--home", str(home), "search"]) == 2
+    assert "no readable articles" in one_line_error(capsys.readouterr().err)

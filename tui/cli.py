@@ -87,8 +87,28 @@ def error(msg: str, status: int = 2) -> int:
     return status
 
 
+def _subcommand_first(argv: list[str]) -> list[str]:
+    """``copydesk --home DIR search ...`` as ``copydesk search ... --home DIR``:
+    a subcommand after the global ``--home`` was read as a file name ("search:
+    no such file or directory"). A file or folder of that name stays a path."""
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--home" and i + 1 < len(argv):
+            i += 2
+        elif argv[i].startswith("--home="):
+            i += 1
+        else:
+            break
+    if 0 < i < len(argv) and argv[i] in SUBCOMMANDS:
+        from pathlib import Path
+
+        if not Path(argv[i]).exists():
+            return [argv[i], *argv[i + 1:], *argv[:i]]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
+    argv = _subcommand_first(sys.argv[1:] if argv is None else list(argv))
     try:
         if argv and argv[0] in SUBCOMMANDS:
             parser, rest = _command_parser(argv[0], argv[1:])
