@@ -168,6 +168,14 @@ def test_only_commands_that_write_create_a_missing_home(tmp_path: Path, seeds_di
     assert main(["search", "story", str(big), "--home", str(missing)]) == 2
     assert "no copydesk home" in one_line_error(capsys.readouterr().err)
     assert not missing.exists()
+    # A folder with no database in it: none is made there either.
+    empty = tmp_path / "empty-home"
+    empty.mkdir()
+    assert main(["marks", "list", "--home", str(empty)]) == 2
+    assert "no copydesk database" in one_line_error(capsys.readouterr().err)
+    assert main(["search", "biden", str(seeds_dir), "--home", str(empty)]) == 0
+    capsys.readouterr()
+    assert list(empty.iterdir()) == []
     # A file where the home should be.
     blocker = tmp_path / "a-file"
     blocker.write_text("x")

@@ -74,17 +74,13 @@ def open_home(home: str | None, *, create: bool = True):
     mistyped ``--home``."""
     import sys
 
-    from tui.core.db import Database, DatabaseError, resolve_home
+    from tui.core.db import Database, DatabaseError, HomeMissing
 
-    if not create:
-        where = resolve_home(home)
-        if where.exists() and not where.is_dir():
-            raise UsageError(f"{printable(str(where))}: not a folder (the copydesk home is a folder)")
-        if not where.is_dir():
-            raise UsageError(f"no copydesk home at {printable(str(where))} (nothing indexed or "
-                             f"marked there yet; the reader or `copydesk index` creates it)")
     try:
-        db = Database.open(home)
+        db = Database.open(home, create=create)
+    except HomeMissing as e:
+        raise UsageError(f"{printable(str(e))}; `copydesk index PATH` or the reader "
+                         f"creates it") from e
     except DatabaseError as e:
         raise UsageError(str(e)) from e
     if db.moved_aside is not None:

@@ -30,9 +30,10 @@ DIRECT_LIMIT = 300
 
 
 def _home_exists(home: str) -> bool:
-    from tui.core.db import resolve_home
+    """A home with a database in it (search does not create one)."""
+    from tui.core.db import DB_NAME, resolve_home
 
-    return resolve_home(home).is_dir()
+    return (resolve_home(home) / DB_NAME).is_file()
 
 
 def build_index(roots: list[Path], home: str | None):
