@@ -206,3 +206,18 @@ def test_home_before_the_subcommand(tmp_path: Path, seeds_dir: Path,
     (tmp_path / "search").mkdir()
     assert main(["--home", str(home), "search"]) == 2
     assert "no readable articles" in one_line_error(capsys.readouterr().err)
+
+
+def test_subcommand_help_and_missing_query() -> None:
+    """Every option says what it does; `copydesk search` without a query
+    names only QUERY as missing (PATH is optional)."""
+    r = run_cli("search")
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines()[-1].endswith("required: QUERY")
+    for args, words in ((["marks", "export", "--help"], ["W3C", "Readwise", "only the marks"]),
+                        (["search", "--help"], ["at most N", "not created if missing"]),
+                        (["index", "--help"], ["cleaning processes"])):
+        r = run_cli(*args)
+        assert r.returncode == 0
+        for w in words:
+            assert w in " ".join(r.stdout.split()), (args, w)

@@ -20,6 +20,16 @@ class UsageError(Exception):
     """A user mistake: printed as one line, exit status 2."""
 
 
+HOME_HELP = "the copydesk home (default: $COPYDESK_HOME, else the user data directory)"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        # parse_intermixed_args names the optional PATH list as required
+        # too when QUERY is missing ("required: QUERY, PATH").
+        super().error(message.replace("required: QUERY, PATH", "required: QUERY"))
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="copydesk",
@@ -40,25 +50,30 @@ def _command_parser(command: str, argv: list[str]) -> tuple[argparse.ArgumentPar
     Each subcommand has a parser of its own so that options and positionals
     may be intermixed (``copydesk search QUERY --passages PATH``), which
     argparse cannot do through subparsers."""
-    p = argparse.ArgumentParser(prog=f"copydesk {command}")
+    p = _Parser(prog=f"copydesk {command}")
     if command == "clean":
         p.description = "Print cleaned articles."
-        p.add_argument("--format", choices=("markdown", "text", "json"), default="markdown")
-        p.add_argument("paths", nargs="+", metavar="PATH")
+        p.add_argument("--format", choices=("markdown", "text", "json"), default="markdown",
+                       help="markdown (default), text, or json (the article's fields)")
+        p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
     elif command == "search":
         p.description = "Search the library's titles (default) or passages."
         p.add_argument("query", metavar="QUERY")
         p.add_argument("paths", nargs="*", metavar="PATH",
                        help="files or folders to search (default: the bundled articles)")
         p.add_argument("--passages", action="store_true", help="search paragraphs, not titles")
-        p.add_argument("--limit", type=int, default=10, metavar="N")
-        p.add_argument("--format", choices=("text", "json"), default="text")
-        p.add_argument("--home", metavar="DIR")
+        p.add_argument("--limit", type=int, default=10, metavar="N",
+                       help="at most N results (default 10)")
+        p.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text (default) or json: one object per line")
+        p.add_argument("--home", metavar="DIR", help=HOME_HELP + "; not created if missing")
     elif command == "index":
         p.description = "Index a library without the UI."
-        p.add_argument("paths", nargs="*", metavar="PATH")
-        p.add_argument("--home", metavar="DIR")
-        p.add_argument("--jobs", type=int, default=None, metavar="N")
+        p.add_argument("paths", nargs="*", metavar="PATH",
+                       help="files or folders to index (default: the bundled articles)")
+        p.add_argument("--home", metavar="DIR", help=HOME_HELP)
+        p.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="cleaning processes (default: one per CPU, capped)")
     elif command == "marks":
         p.description = "List or export marks (copydesk marks list|export --help)."
         p.usage = "copydesk marks {list,export} [options]"
@@ -68,14 +83,16 @@ def _command_parser(command: str, argv: list[str]) -> tuple[argparse.ArgumentPar
                 p.print_help()
                 raise SystemExit(0)
             p.error("choose one of: list, export")
-        p = argparse.ArgumentParser(prog=f"copydesk marks {sub}")
+        p = _Parser(prog=f"copydesk marks {sub}")
         if sub == "list":
             p.description = "A table of marks."
         else:
             p.description = "Export marks to stdout."
-            p.add_argument("--format", choices=("markdown", "json", "csv"), default="markdown")
-        p.add_argument("--article", metavar="PATH")
-        p.add_argument("--home", metavar="DIR")
+            p.add_argument("--format", choices=("markdown", "json", "csv"), default="markdown",
+                           help="markdown (default: quotes grouped by article), json (W3C Web "
+                           "Annotations) or csv (Readwise's import columns)")
+        p.add_argument("--article", metavar="PATH", help="only the marks of this article")
+        p.add_argument("--home", metavar="DIR", help=HOME_HELP + "; not created if missing")
         p.set_defaults(marks_command=sub)
         argv = argv[1:]
     p.set_defaults(command=command)
