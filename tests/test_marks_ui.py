@@ -720,3 +720,19 @@ async def test_search_results_panel_fits_the_screen(home: Path, seeds_dir: Path,
         assert region.x >= 1 and region.right <= width - 1
         border = screen_text(app).splitlines()[region.y]
         assert border.rstrip().endswith("╮")
+
+
+async def test_sentence_selection_bar_fits_80_columns(home: Path, seeds_dir: Path) -> None:
+    """The bar under sentence selection said how to mark and leave only past
+    the 80th column: now those come first, and it wraps to two lines."""
+    from tui.ui.marking import SentenceSelect
+
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot, cursor=1)
+        await pilot.press("v")
+        await wait_screen(app, pilot, SentenceSelect)
+        bottom = " ".join(" ".join(screen_text(app).splitlines()[-2:]).split())
+        for hint in ("1 sentence selected", "m: mark", "a: mark with note", "esc: cancel",
+                     "j/k: more/fewer"):
+            assert hint in bottom, hint

@@ -57,7 +57,8 @@ class SentenceSelect(ModalScreen[tuple[str, int, int] | None]):
     SentenceSelect > #select-bar {
         dock: bottom;
         width: 100%;
-        height: 1;
+        height: auto;
+        max-height: 2;
         padding: 0 1;
         background: $accent;
         color: $text;
@@ -100,9 +101,10 @@ class SentenceSelect(ModalScreen[tuple[str, int, int] | None]):
     def _show(self) -> None:
         start, end = self.span
         n = self.last - self.first + 1
+        # What to do first (it is cut last on a narrow terminal: two lines).
         self.query_one("#select-bar", Static).update(Content(
-            f"Selecting {n} sentence{'s' if n != 1 else ''} · j/k: more/fewer · h/l: start "
-            f"earlier/later · m: mark · a: mark with note · esc: cancel"))
+            f"{n} sentence{'s' if n != 1 else ''} selected · m: mark · a: mark with note · "
+            f"esc: cancel · j/k: more/fewer · h/l: start earlier/later"))
         marks = [h for h in self.reader.highlights if _mine(h) and h.key != SELECTION_KEY]
         set_layer(self.reader, marks + [Highlight(start, end, "search", key=SELECTION_KEY)])
         last_block = self.sentences[self.last][0]
