@@ -242,6 +242,7 @@ async def test_m_on_a_marked_passage_changes_colour_or_removes(home: Path, seeds
         await pilot.pause()
         await pilot.press("m")
         await wait_screen(app, pilot, MarkMenu)
+        assert "Esc closes" in screen_text(app)
         await pilot.press("3")
         await pilot.pause()
         [m] = marks_for(app.db, path)

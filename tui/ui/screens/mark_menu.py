@@ -77,6 +77,7 @@ class MarkMenu(ModalScreen[str | None]):
             options.append(Option(Content("n  " + self.new_label), id="new"))
         with Vertical() as box:
             box.border_title = "Marked passage"
+            box.border_subtitle = "key or Enter chooses · Esc closes"
             yield Static(Content("“" + preview(self.mark.exact, 160) + "”"), id="menu-quote")
             yield OptionList(*options, id="menu-options")
 
