@@ -115,8 +115,11 @@ _ROLE = re.compile(
 
 def parse_byline(line: str) -> str | None:
     """``"By Max Walker"`` -> ``"Max Walker"``; None if not a byline."""
+    # (The prefixes hold no space: the line's start, lower-cased, tells.)
+    if not line.lstrip()[:12].lower().startswith(_BYLINE_START):
+        return None
     s = " ".join(line.split())
-    if len(s) > 120 or not s.lower().startswith(_BYLINE_START):
+    if len(s) > 120:
         return None
     m = BYLINE.match(s)
     if not m:

@@ -724,14 +724,56 @@ SHORT_ANCHORED, SHORT_FLOATING, SHORT_NAMES = _combine([
 ])
 
 
-def short_family(t: str, low: str | None = None, plain: bool | None = None, toks=None) -> str | None:
+def short_family(t: str, low: str | None = None, plain: bool | None = None, toks=None,
+                 floating: bool = True) -> str | None:
     """The family of a short line, from all the short-line phrase lists at once.
 
-    *low* (``t.lower()``) and *plain* (no TRICKY character in *t*) may be
-    passed when the caller has them."""
+    *low* (``t.lower()``), *plain* (no TRICKY character in *t*) and *toks*
+    (its words) may be passed when the caller has them; *floating* False
+    when FLOATING_WORDS says no floating phrase can occur."""
     m = SHORT_ANCHORED.match(t)
     if m is None:
+        if not floating:
+            return None
         m = SHORT_FLOATING.search(t, low, plain, toks)
         if m is None:
             return None
     return SHORT_NAMES[m.lastgroup]  # type: ignore[index]
+
+
+#: The prose-shaped notices, in the order their families are tried.
+LONG_FAMILIES = [("cookie", COOKIE), ("syndication", SYNDICATION), ("disclaimer", DISCLAIMER), ("promo", PROMO)]
+_LONG_ANCHORED = _Anchored([(f"a{k}", alts.a_src) for k, (_, alts) in enumerate(LONG_FAMILIES) if alts.a_src])
+_LONG_NAMES = {f"a{k}": fam for k, (fam, _) in enumerate(LONG_FAMILIES)}
+
+
+def long_family(t: str, low: str, plain: bool, toks, floating: bool = True) -> str | None:
+    """The first of LONG_FAMILIES whose phrases *t* holds (as trying each
+    family's anchored then floating phrases in turn would find), with one
+    anchored match for all. *floating*: False when FLOATING_WORDS says no
+    floating phrase can occur."""
+    m = _LONG_ANCHORED.match(t)
+    first = _LONG_NAMES[m.lastgroup] if m is not None else None  # type: ignore[index]
+    for fam, alts in LONG_FAMILIES:
+        if fam == first:
+            return fam
+        if floating and alts.floating is not None and alts.floating.any(t, low, plain, toks):
+            return fam
+    return None
+
+
+def _words_only(*ps: _Prefiltered) -> frozenset[str] | None:
+    """The union of the prefilters' words, if each reads words only."""
+    out: set[str] = set()
+    for p in ps:
+        if p.alts is None or p.lits:
+            return None
+        out |= p.words
+    return frozenset(out)
+
+
+#: A line (without TRICKY characters) none of whose words is here holds no
+#: floating phrase of the short lines, the comment policy or LONG_FAMILIES.
+FLOATING_WORDS = _words_only(
+    SHORT_FLOATING, COMMENT_POLICY, *(alts.floating for _, alts in LONG_FAMILIES if alts.floating is not None)
+)

@@ -80,6 +80,7 @@ def _key(u: Unit) -> str:
     return k
 
 
+_DIGIT = re.compile(r"\d")  # (every _NUM_TOKENS match has one)
 _NUM_TOKENS = re.compile(r"(?<!\S)[-+]?[\d.,:%]*\d[\d.,:%]*(?!\S)")
 
 
@@ -93,7 +94,7 @@ def _mark_tables(units: list[Unit]) -> None:
             rowish.append(False)
             continue
         ntok = t.count(" ") + 1
-        nums = len(_NUM_TOKENS.findall(t)) if 3 <= ntok <= 24 else 0
+        nums = len(_NUM_TOKENS.findall(t)) if 3 <= ntok <= 24 and _DIGIT.search(t) else 0
         rowish.append(nums >= 3 and nums >= 0.35 * ntok)
     i = 0
     while i < n:
@@ -149,21 +150,26 @@ def _features(u: Unit) -> None:
         keys.append(t)
     u.words = words
     u.key = " ".join(keys)
-    u.toks = set(keys)
+    u.toks = keys  # (a list: a set is made only for the few units the phrase lists may match)
     u.plain = text.isascii() or P.TRICKY.search(text) is None
-    u.nw = len(words)
+    nw = u.nw = len(words)
     if words and text[0] >= "\u2e80" or (words and len(words[0]) > 6 and words[0][0] >= "\u2e80"):
         # Chinese / Japanese: no spaces between words; count about two characters a word.
-        u.nw += sum(len(w) // 2 for w in words if w[0] >= "\u2e80")
-    if words:
-        u.sw = sum(map(_IS_STOP, words)) / len(words)
-    u.ends = bool(_END_PUNCT.search(text)) or (
+        nw = u.nw = nw + sum(len(w) // 2 for w in words if w[0] >= "\u2e80")
+    ends = u.ends = bool(_END_PUNCT.search(text)) or (
         "http" in text and bool(_URL_END.search(text)) and bool(_END_PUNCT.search(_URL_END.sub("", text)))
     )
     # Prose: long enough and either function-word rich or sentence-shaped.
-    u.good = (u.nw >= 10 and u.sw >= 0.2 and (u.ends or u.nw >= 25)) or (u.ends and u.nw >= 15) or (
-        u.nw >= 30 and len(_INNER_PUNCT.findall(text)) >= 2) or (
-        u.nw >= 6 and u.sw >= 0.25 and bool(_SENT_PUNCT.search(text))
+    if ends and nw >= 15:
+        u.good = True  # (the stopword ratio is not needed: left at 0)
+        return
+    if nw < 6:
+        u.good = False
+        return
+    sw = u.sw = sum(map(_IS_STOP, words)) / len(words) if words else 0.0
+    u.good = (nw >= 10 and sw >= 0.2 and (ends or nw >= 25)) or (
+        nw >= 30 and len(_INNER_PUNCT.findall(text)) >= 2) or (
+        sw >= 0.25 and bool(_SENT_PUNCT.search(text))
     )
 
 
@@ -187,11 +193,15 @@ def _family(u: Unit) -> str | None:
     # which strings its text holds.
     low = u.low if t is u.text else t.lower()
     plain, toks = u.plain, u.toks
+    # Most lines hold none of the words any floating phrase needs.
+    floating = not plain or P.FLOATING_WORDS is None or not P.FLOATING_WORDS.isdisjoint(toks)  # type: ignore[arg-type]
+    if floating and toks is not None:
+        toks = set(toks)
     short = u.nw <= 12 and len(t) <= 120
     if short:
-        fam = P.short_family(t, low, plain, toks)
+        fam = P.short_family(t, low, plain, toks, floating)
         if fam is None and t.endswith((".", "…")):
-            fam = P.short_family(t.rstrip(".…"), low, plain, toks)
+            fam = P.short_family(t.rstrip(".…"), low, plain, toks, floating)
         if fam is not None:
             return fam
         if P.BIO_HEADER.match(t):
@@ -200,20 +210,13 @@ def _family(u: Unit) -> str | None:
         return "related"
     if u.nw <= 20 and "newsletter" in low:
         return "promo"
-    if len(t) <= 300 and P.COMMENT_POLICY.search(t, low, plain, toks):
+    if floating and len(t) <= 300 and P.COMMENT_POLICY.search(t, low, plain, toks):
         return "comments"
     if len(t) <= 200 and ("javascript" in low or "browser" in low or "loading" in low) \
             and P.PAGE_NOTICE.search(t):
         return "artifact"
     if len(t) <= 600:
-        if P.COOKIE.search(t, low, plain, toks):
-            return "cookie"
-        if P.SYNDICATION.search(t, low, plain, toks):
-            return "syndication"
-        if P.DISCLAIMER.search(t, low, plain, toks):
-            return "disclaimer"
-        if P.PROMO.search(t, low, plain, toks):
-            return "promo"
+        return P.long_family(t, low, plain, toks, floating)
     return None
 
 
@@ -221,7 +224,17 @@ def _boundary(u: Unit) -> bool:
     """A header that closes the article: Related, About the author, a footer."""
     if u.nw > 12:
         return False
-    return u.fam in ("related", "author-bio") or bool(P.FOOTER_START.search(u.text))
+    if u.fam in ("related", "author-bio"):
+        return True
+    f = u.footer
+    if f is None:
+        f = u.footer = P.FOOTER_START.search(u.text, u.low, u.plain, u.toks)
+    return f
+
+
+def _bio(u: Unit) -> bool:
+    """Does the unit read like an author's bio?"""
+    return P.AUTHOR_BIO.search(u.text, u.low, u.plain, u.toks)
 
 
 def _bare_header(u: Unit) -> bool:
@@ -341,7 +354,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                 if P.COMMENTS_HEADER.search(u.text) or P.REACTIONS_HEADER.search(u.text):
                     fam = u.fam
             own = None
-            if P.AUTHOR_BIO.search(u.text):
+            if _bio(u):
                 own = "author-bio"
             elif fam == "reactions" and u.text.lower() in P.REACTION_WORDS:
                 own = "reactions"
@@ -535,7 +548,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
             if after_fam == "author-bio" and after_n > 0:
                 reason = "author-bio"
                 after_n -= 1
-            elif P.AUTHOR_BIO.search(u.text) and i > hi:
+            elif i > hi and _bio(u):
                 reason = "author-bio"
             elif i < lo:
                 reason = "navigation" if not u.good else "related"
@@ -719,7 +732,7 @@ def _reach(scores: list[float], j: int, step: int) -> int | None:
 def _meta_line(u: Unit, art: Article, *, allow_outlet: bool) -> bool:
     t = u.text
     if u.nw <= 14:
-        m = _DATE_BY.match(t)
+        m = _DATE_BY.match(t) if "by" in t else None
         if m and parse_dateline(m.group(1)) is not None and parse_byline("By " + m.group(2)):
             d = parse_dateline(m.group(1))
             if art.dateline is None:
@@ -863,7 +876,7 @@ def _decide_region(units: list[Unit], lo: int, hi: int) -> None:
         if not u.good:
             continue
         prose_seen += 1
-        if n_prose - prose_seen < 2 and P.AUTHOR_BIO.search(u.text):
+        if n_prose - prose_seen < 2 and _bio(u):
             u.label, u.reason = "junk", "author-bio"
             continue
         prev = cand[k - 1] if k > 0 else None

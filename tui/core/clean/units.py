@@ -49,9 +49,10 @@ class Unit:
     good: bool = False
     fam: str | None = None
     key: str | None = None     # normalised words, for repetition checks
-    low: str = ""              # text.lower(), for the phrase prefilters
+    low: str | None = None     # text.lower(), for the phrase prefilters
     toks: set[str] | None = None  # the words of key, as a set
-    plain: bool = True         # no character the prefilters cannot read (patterns.TRICKY)
+    footer: bool | None = None  # does patterns.FOOTER_START match (once known)
+    plain: bool | None = None  # no character the prefilters cannot read (patterns.TRICKY)
     table: bool = False        # a row of a table, or of a numbered list
     num: int = 0               # the number of a numbered list item
     label: str | None = None   # decision: body kinds or "junk"/"meta"
