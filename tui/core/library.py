@@ -261,16 +261,14 @@ ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,
     hash=excluded.hash, cleaner_version=excluded.cleaner_version, status='ok', error=NULL,
     title=excluded.title, dek=excluded.dek, outlet=excluded.outlet, author=excluded.author,
     section=excluded.section, published=excluded.published, dateline=excluded.dateline,
-    words=excluded.words, doc=excluded.doc, indexed_at=excluded.indexed_at
-RETURNING id"""
+    words=excluded.words, doc=excluded.doc, indexed_at=excluded.indexed_at"""
 
 _UPSERT_ERROR = """
 INSERT INTO articles(path, size, mtime_ns, hash, cleaner_version, status, error, title, indexed_at)
 VALUES (?,?,?,?,?, 'error', ?, ?, ?)
 ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,
     hash=excluded.hash, cleaner_version=excluded.cleaner_version, status='error',
-    error=excluded.error, doc=NULL, words=0, indexed_at=excluded.indexed_at
-RETURNING id"""
+    error=excluded.error, doc=NULL, words=0, indexed_at=excluded.indexed_at"""
 
 
 class _Throttle:
@@ -493,39 +491,46 @@ class Library:
     @staticmethod
     def _write(writer: Database, results: list[tuple], indexed: set[str],
                report: ScanReport) -> None:
-        """Store one chunk of ingest results in one transaction."""
+        """Store one chunk of ingest results in one transaction: one
+        ``executemany`` per kind of row (articles, then their ids by path,
+        then their paragraphs, whose rows are made in C)."""
         from itertools import chain, repeat
 
         now = time.time()
-        paragraphs: list = []  # per article: (article_id, idx, kind, text) rows
+        same, ok, failed, paths = [], [], [], []
+        for r in results:
+            kind, sp = r[0], r[1]
+            if kind == "same":
+                same.append((r[2], r[3], sp))
+            elif kind == "ok":  # ("ok", path, size, ... words, doc, kinds, texts)
+                ok.append((*r[1:15], now))
+                paths.append(sp)
+            else:
+                _, _, size, mtime, digest, version, reason = r
+                failed.append((sp, size, mtime, digest, version, reason, os.path.basename(sp), now))
+                paths.append(sp)
         with writer.transaction() as c:
-            for r in results:
-                kind, sp = r[0], r[1]
-                if kind == "same":
-                    c.execute("UPDATE articles SET size = ?, mtime_ns = ? WHERE path = ?",
-                              (r[2], r[3], sp))
-                    report.unchanged += 1
-                    continue
-                if kind == "ok":
-                    (_, _, size, mtime, digest, version, title, dek, outlet, author, section,
-                     published, dateline, words, doc, kinds, texts) = r
-                    aid = c.execute(_UPSERT_OK, (sp, size, mtime, digest, version, title, dek,
-                                                 outlet, author, section, published, dateline,
-                                                 words, doc, now)).fetchone()[0]
-                    report.indexed += 1
-                else:
-                    _, _, size, mtime, digest, version, reason = r
-                    aid = c.execute(_UPSERT_ERROR, (sp, size, mtime, digest, version, reason,
-                                                    os.path.basename(sp), now)).fetchone()[0]
-                    report.failed.append((sp, reason))
-                    kinds = texts = ()
-                if sp in indexed:
-                    c.execute("DELETE FROM paragraphs WHERE article_id = ?", (aid,))
-                if texts:  # (rows made in C, as executemany takes them)
-                    paragraphs.append(zip(repeat(aid), range(len(texts)), kinds, texts))
-            if paragraphs:
+            if same:
+                c.executemany("UPDATE articles SET size = ?, mtime_ns = ? WHERE path = ?", same)
+            if ok:
+                c.executemany(_UPSERT_OK, ok)
+            if failed:
+                c.executemany(_UPSERT_ERROR, failed)
+            ids: dict[str, int] = {}
+            for i in range(0, len(paths), 500):
+                part = paths[i:i + 500]
+                ids.update(c.execute("SELECT path, id FROM articles WHERE path IN "
+                                     f"({','.join('?' * len(part))})", part))
+            again = [(ids[sp],) for sp in paths if sp in indexed]
+            if again:  # re-indexed: their old paragraphs go first
+                c.executemany("DELETE FROM paragraphs WHERE article_id = ?", again)
+            if ok:
                 c.executemany("INSERT INTO paragraphs(article_id, idx, kind, text) VALUES (?,?,?,?)",
-                              chain.from_iterable(paragraphs))
+                              chain.from_iterable(zip(repeat(ids[r[1]]), range(len(r[16])), r[15], r[16])
+                                                  for r in results if r[0] == "ok"))
+        report.unchanged += len(same)
+        report.indexed += len(ok)
+        report.failed.extend((f[0], f[5]) for f in failed)
 
     # -- reading -----------------------------------------------------------
 
