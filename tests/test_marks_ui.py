@@ -737,3 +737,14 @@ async def test_sentence_selection_bar_fits_80_columns(home: Path, seeds_dir: Pat
         for hint in ("1 sentence selected", "m: mark", "a: mark with note", "esc: cancel",
                      "j/k: more/fewer"):
             assert hint in bottom, hint
+
+
+def test_passage_result_says_what_its_number_is() -> None:
+    from types import SimpleNamespace
+
+    from tui.ui.widgets.search_results import passage_prompt
+
+    hit = SimpleNamespace(title="Grid holds", outlet="The Daily", paragraph=2, score=87.4,
+                          snippet=lambda width: ("the power grid held", [(4, 9)]))
+    assert passage_prompt(hit).plain.splitlines() == [
+        "Grid holds — The Daily  ¶3 · score 87", "the power grid held"]

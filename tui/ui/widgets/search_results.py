@@ -67,7 +67,8 @@ def source_heading(hit) -> Content:
 
 
 def passage_prompt(hit, width: int = SNIPPET_WIDTH) -> Content:
-    """``title — outlet  ¶n`` then the snippet with matched words highlighted."""
+    """``title — outlet  ¶n · score s`` then the snippet with matched words
+    highlighted (a bare number after the paragraph read as a mystery)."""
     snippet, spans = hit.snippet(width)
     flat = "".join(" " if c in "\n\r\t" else c for c in snippet)
     if len(strip_controls(flat)) != len(flat):
@@ -75,7 +76,7 @@ def passage_prompt(hit, width: int = SNIPPET_WIDTH) -> Content:
     else:
         body = _styled(flat, spans)
     top = Content.assemble(source_heading(hit),
-                           Content(f"  ¶{hit.paragraph + 1}  {hit.score:.0f}").stylize("dim"))
+                           Content(f"  ¶{hit.paragraph + 1} · score {hit.score:.0f}").stylize("dim"))
     return Content.assemble(top, Content("\n"), body)
 
 
