@@ -35,9 +35,9 @@ _SKIP_ACTIONS = {"help_quit", "command_palette", "scroll_left", "scroll_right",
                  "page_left", "page_right"}
 
 #: One row for a text field's editing keys (Textual's Input has ~25 of them).
-EDITING_KEYS = "←/→ ⌫ del ^w ^u ^k"
-EDITING_DESCRIPTION = ("Edit the text: the usual keys (^a/^e start/end, ^w/^u/^k delete word/"
-                       "left/right, shift+arrows select, ^x/^c/^v)")
+EDITING_KEYS = "←/→ …"
+EDITING_DESCRIPTION = ("Edit the text: the usual keys (←/→, ⌫/del, ^a/^e start/end, ^w/^u/^k "
+                       "delete word/left/right, shift+arrows select, ^x/^c/^v)")
 
 MOUSE_HELP = [
     ("click", "a source: open it; a paragraph: move the cursor there"),
