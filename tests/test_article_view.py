@@ -298,6 +298,7 @@ async def test_removed_text_toggles_in_place_and_cursor_skips_it():
 async def test_load_none_shows_placeholder():
     async with opened(None, size=(80, 20)) as (app, pilot, view):
         assert "No article open" in "\n".join(screen_lines(view))
+        assert "Pick one in the list (Tab, Enter)" in "\n".join(screen_lines(view))
         await pilot.press("j", "space", "G", "r")
         assert view.cursor == 0 and view.selected_span() is None
         view.load(small_article())

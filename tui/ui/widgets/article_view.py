@@ -82,6 +82,9 @@ LAYOUT_STEP_SECONDS = 0.008
 
 # Visual line roles.
 R_TITLE, R_META, R_DEK, R_BLANK, R_BODY, R_RLABEL, R_REMOVED, R_EMPTY = range(8)
+
+#: The empty pane's lines (centred): what it is, and how to get an article.
+PLACEHOLDER = ("No article open", "", "Pick one in the list (Tab, Enter)")
 # Prefix kinds (for quotes and list items).
 P_NONE, P_QUOTE, P_BULLET, P_HANG, P_REMOVED = range(5)
 _PREFIX = {P_NONE: "", P_QUOTE: "▌ ", P_BULLET: "• ", P_HANG: "  ", P_REMOVED: "┆ "}
@@ -581,7 +584,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._ri = 0
         self._layout_done = False
         if article is None:
-            lines.append((R_EMPTY, -1, 0, 0, P_NONE))
+            for i in range(len(PLACEHOLDER)):
+                lines.append((R_EMPTY, i, 0, 0, P_NONE))
             self._removed_order = []
             self._layout_done = True
         else:
@@ -734,7 +738,7 @@ class ArticleView(ScrollView, can_focus=True):
         role, idx = line[0], line[1]
         art = self.article
         if art is None:
-            return "No article open" if role == R_EMPTY else ""
+            return PLACEHOLDER[idx] if role == R_EMPTY else ""
         if role == R_BODY:
             return art.blocks[idx].text
         if role == R_TITLE:
