@@ -183,7 +183,7 @@ async def test_search_bar_filters_and_opens(home: Path, seeds_dir: Path) -> None
         assert app.focused.id == "search"
         # Typing q or j in the bar types them: no quitting, no cursor moves.
         await pilot.press(*word)
-        await pilot.pause()
+        await settle(app, pilot)  # the title filter runs in a worker
         assert app.is_running
         assert app.query_one("#search").value == word
         visible = sl.visible_entries

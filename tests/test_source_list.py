@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pilot_helpers import settle
+
 from tui.core.db import Database
 from tui.core.library import Library
 from tui.core.listing import PAGE, Listing, TRIGRAM_MIN
@@ -247,6 +249,10 @@ def list_app():
         def __init__(self) -> None:
             super().__init__()
             self.chosen: list[str] = []
+            self.filtered: list[str] = []
+
+        def on_source_list_filtered(self, message) -> None:
+            self.filtered.append(message.source_list.query)
 
         def compose(self):
             yield SourceList(on_select=lambda e: self.chosen.append(e.path))
@@ -312,16 +318,16 @@ async def test_widget_filter_keeps_the_highlight_by_path(tmp_path: Path) -> None
         assert sl.highlighted == 4242 and sl.highlighted_path == f"{ROOT}/004242.txt"
         assert "Story number 4242" in shown(sl)
         sl.set_filter("number 424")
-        await pilot.pause()
+        await settle(app, pilot)
         expect = [f"Story number {n}" for n in [424] + list(range(4240, 4250))]
         assert [e.title for e in sl.visible_entries] == expect
         assert sl.highlighted_path == f"{ROOT}/004242.txt"  # still on it
         sl.set_filter("NUMBER 4")  # case-insensitive
-        await pilot.pause()
+        await settle(app, pilot)
         assert len(sl.visible_entries) == sum(1 for i in range(N_ROWS) if str(i).startswith("4"))
         assert sl.highlighted_path == f"{ROOT}/004242.txt"
         sl.set_filter("no such title")
-        await pilot.pause()
+        await settle(app, pilot)
         assert sl.option_count == 0 and sl.highlighted is None
         sl.set_filter("")
         await pilot.pause()
@@ -353,3 +359,29 @@ async def test_widget_updates_one_row(tmp_path: Path) -> None:
         assert "● Story number 4" not in text and "✎7" in text
         assert listing.rows_fetched == fetched  # no re-read of the library
         assert listing.unread() == N_ROWS - 50  # counted from the database
+
+
+async def test_widget_filter_runs_off_the_event_loop(tmp_path: Path) -> None:
+    """Typing never waits for the match: rows change when the matches arrive,
+    only the last of quickly typed queries is applied, Enter can flush."""
+    from tui.ui.widgets.source_list import SourceList
+
+    listing = Listing(story_db(tmp_path), [ROOT])
+    app = list_app()
+    async with app.run_test(size=(80, 30)) as pilot:
+        sl = app.query_one(SourceList)
+        sl.set_listing(listing)
+        await pilot.pause()
+        for q in ["s", "st", "sto", "stor", "story number 12"]:
+            sl.set_filter(q)
+        assert sl.filter_pending and sl.option_count == N_ROWS  # not applied yet
+        await settle(app, pilot)
+        assert not sl.filter_pending and sl.query == "story number 12"
+        assert [e.title for e in sl.visible_entries][:2] == ["Story number 12", "Story number 120"]
+        assert app.filtered == ["story number 12"]  # the stale queries were dropped
+        sl.set_filter("number 4999")
+        sl.flush_filter()
+        assert [e.title for e in sl.visible_entries] == ["Story number 4999"]
+        sl.set_filter("")  # clearing applies at once
+        assert sl.option_count == N_ROWS and not sl.filter_pending
+        await settle(app, pilot)

@@ -30,6 +30,7 @@ keeps the matched ids in path order (an ``array``; 8 bytes a match).
 from __future__ import annotations
 
 import os
+import sqlite3
 from array import array
 from collections import OrderedDict
 from typing import Iterable
@@ -96,13 +97,14 @@ class Listing:
     def query(self) -> str:
         return self._query
 
-    def set_query(self, query: str) -> bool:
-        """Filter titles by *query* (see the module doc). True if it changed."""
+    def set_query(self, query: str, ids: array | None = None) -> bool:
+        """Filter titles by *query* (see the module doc). True if it changed.
+        *ids*: :meth:`match` of the query, already computed (e.g. in a thread)."""
         query = normalize_query(query)
         if query == self._query:
             return False
         self._query = query
-        self._ids = self._match(query) if query else None
+        self._ids = (ids if ids is not None else self.match(query)) if query else None
         self._count = None
         self._pages.clear()
         return True
@@ -114,7 +116,7 @@ class Listing:
         self._totals = None
         self._read = None
         if self._query:
-            self._ids = self._match(self._query)
+            self._ids = self.match(self._query)
 
     def forget(self, path: str | None = None) -> None:
         """Drop cached rows (of *path*, or all) so they are read again."""
@@ -128,12 +130,15 @@ class Listing:
     def _where(self, col: str = "a.path") -> tuple[str, list[str]]:
         return _roots_sql(self._keys, col)
 
-    def _match(self, query: str) -> array:
-        """Ids of the matching articles under the roots, in path order."""
-        cur = self.db.conn.cursor()
+    def match(self, query: str, conn: sqlite3.Connection | None = None) -> array:
+        """Ids of the articles under the roots whose title matches *query*
+        (normalized), in path order; through *conn* if given (a worker
+        thread's own connection), else the database's."""
+        query = normalize_query(query)
+        cur = (conn or self.db.conn).cursor()
         cur.row_factory = None
         where, params = self._where("path")
-        if len(query) >= TRIGRAM_MIN and self.has_titles_index():
+        if len(query) >= TRIGRAM_MIN and self.has_titles_index(conn):
             rows = cur.execute(
                 "SELECT rowid FROM article_titles WHERE article_titles MATCH ? "
                 f"AND {where} ORDER BY path", [fts_phrase(query), *params])
@@ -145,9 +150,9 @@ class Listing:
                 [*params, like_pattern(query)])
         return array("q", (r[0] for r in rows))
 
-    def has_titles_index(self) -> bool:
+    def has_titles_index(self, conn: sqlite3.Connection | None = None) -> bool:
         if self._fts is None:
-            self._fts = self.db.conn.execute(
+            self._fts = (conn or self.db.conn).execute(
                 "SELECT 1 FROM sqlite_master WHERE name = 'article_titles'").fetchone() is not None
         return self._fts
 
@@ -164,8 +169,9 @@ class Listing:
         if self._totals is None:
             where, params = self._where("path")
             n, ok = self.db.conn.execute(
+                # (the planner picks the narrowest covering index of path, status)
                 "SELECT COUNT(*), COALESCE(SUM(status = 'ok'), 0) FROM articles "
-                f"INDEXED BY articles_list WHERE status != 'missing' AND {where}",
+                f"WHERE status != 'missing' AND {where}",
                 params).fetchone()
             self._totals = (n, ok)
         return self._totals
@@ -175,7 +181,8 @@ class Listing:
         if self._read is None:
             where, params = self._where()
             self._read = self.db.conn.execute(
-                "SELECT COUNT(*) FROM reading_state r JOIN articles a ON a.path = r.path "
+                # CROSS JOIN: walk the (small) reading state, not the library
+                "SELECT COUNT(*) FROM reading_state r CROSS JOIN articles a ON a.path = r.path "
                 f"WHERE r.read != 0 AND a.status = 'ok' AND {where}", params).fetchone()[0]
         return self.totals()[1] - self._read
 
@@ -276,8 +283,8 @@ class Listing:
             return None
         where, params = self._where("path")
         return self.db.conn.execute(
-            "SELECT COUNT(*) FROM articles INDEXED BY articles_list "
-            f"WHERE status != 'missing' AND {where} AND path < ?", [*params, path]).fetchone()[0]
+            f"SELECT COUNT(*) FROM articles WHERE status != 'missing' AND {where} AND path < ?",
+            [*params, path]).fetchone()[0]
 
     def contains(self, path: str) -> bool:
         """Is *path* a (non-missing) article under the roots (filter ignored)?"""

@@ -357,6 +357,10 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
                                 f"reading positions and settings will not be saved."),
                         title="Database", severity="warning", timeout=10)
 
+    @on(SourceList.Filtered)
+    def _on_sources_filtered(self) -> None:
+        self._update_status()
+
     @on(SourceList.EntrySelected)
     def _on_entry_selected(self, event: SourceList.EntrySelected) -> None:
         self.open_path(event.entry.path, focus=True)
@@ -377,6 +381,7 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
     def _on_search_submitted(self, event: Input.Submitted) -> None:
         if self.search_submitted():  # search engineer: opened a search result
             return
+        self.sources.flush_filter()  # Enter right after typing: the matches of what was typed
         visible = self.sources.visible_entries
         if len(visible):
             self.open_path(visible[0].path, focus=True)

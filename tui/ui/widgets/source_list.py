@@ -14,18 +14,21 @@ Titles, outlets and file names are untrusted: they only ever go into
 
 from __future__ import annotations
 
+import sqlite3
 from collections import OrderedDict
 from typing import Callable, Iterator, Sequence
 
+from textual import work
 from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from tui.core.library import Entry
-from tui.core.listing import PAGE, PAGES_KEPT, Listing
+from tui.core.listing import PAGE, PAGES_KEPT, Listing, normalize_query
 
 #: Every row is a title line and a details line.
 ROW_HEIGHT = 2
@@ -213,6 +216,17 @@ class SourceList(OptionList):
         Binding("up,k", "cursor_up", "Previous source", show=False),
     ]
 
+    class Filtered(Message):
+        """The rows now follow a new filter (the title query's matches arrived)."""
+
+        def __init__(self, source_list: "SourceList") -> None:
+            super().__init__()
+            self.source_list = source_list
+
+        @property
+        def control(self) -> "SourceList":
+            return self.source_list
+
     class EntrySelected(Message):
         """The user chose an entry (Enter or click)."""
 
@@ -236,6 +250,9 @@ class SourceList(OptionList):
         self._options = self._rows  # type: ignore[assignment]
         self._option_to_index = _OptionIndex()  # type: ignore[assignment]
         self._all: list[Entry] | None = None
+        #: The query typed last (its matches may still be on their way).
+        self._wanted = ""
+        self._match_conn: sqlite3.Connection | None = None
 
     # -- data ----------------------------------------------------------------
 
@@ -252,13 +269,84 @@ class SourceList(OptionList):
             self.listing.refresh()
         self._apply(keep)
 
-    def set_filter(self, query: str) -> None:
-        """Show only entries whose title contains *query* (see tui.core.listing)."""
-        if self.listing is None:
+    def set_filter(self, query: str, *, wait: bool = False) -> None:
+        """Show only entries whose title contains *query* (see tui.core.listing).
+
+        The matches are found in a worker thread with its own connection
+        (a query matching most of a big library takes tens of ms), so typing
+        never waits: a newer query interrupts an older one, and the rows
+        change (and :class:`Filtered` is posted) when the matches arrive.
+        An empty query, or *wait*, applies at once."""
+        listing = self.listing
+        if listing is None:
+            return
+        query = normalize_query(query)
+        self._wanted = query
+        self._interrupt_match()
+        if query == listing.query:
+            return
+        if query and not wait and self.is_mounted:
+            self._match(query)
             return
         keep = self.highlighted_path
-        if self.listing.set_query(query):
+        if listing.set_query(query):
             self._apply(keep)
+            self.post_message(self.Filtered(self))
+
+    @property
+    def filter_pending(self) -> bool:
+        """Is a typed query still being matched?"""
+        return self.listing is not None and self._wanted != self.listing.query
+
+    def flush_filter(self) -> None:
+        """Apply the last typed query now (e.g. Enter right after typing)."""
+        if self.filter_pending:
+            self.set_filter(self._wanted, wait=True)
+
+    def _interrupt_match(self) -> None:
+        conn = self._match_conn
+        if conn is not None:
+            try:
+                conn.interrupt()
+            except sqlite3.Error:
+                pass
+
+    @work(thread=True, exclusive=True, group="source-filter", exit_on_error=False)
+    def _match(self, query: str) -> None:
+        worker = get_current_worker()
+        listing = self.listing
+        assert listing is not None
+        try:
+            conn = sqlite3.connect(f"file:{listing.db.path}?mode=ro", uri=True, timeout=10,
+                                   check_same_thread=False)
+        except sqlite3.Error:
+            conn = None
+        ids = None
+        if conn is not None:
+            self._match_conn = conn
+            try:
+                if worker.is_cancelled:
+                    return
+                ids = listing.match(query, conn)
+            except sqlite3.Error:
+                if worker.is_cancelled or query != self._wanted:
+                    return  # interrupted by a newer query
+                ids = None  # e.g. no read-only access: match on the app's connection
+            finally:
+                if self._match_conn is conn:
+                    self._match_conn = None
+                conn.close()
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._matched, query, ids)
+
+    def _matched(self, query: str, ids) -> None:
+        listing = self.listing
+        if listing is None or query != self._wanted:
+            return  # a newer query is on its way
+        keep = self.highlighted_path
+        if listing.set_query(query, ids):
+            self._apply(keep)
+        self.post_message(self.Filtered(self))
 
     @property
     def query(self) -> str:
