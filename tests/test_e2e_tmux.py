@@ -79,3 +79,46 @@ def test_installed_copydesk_shows_a_seed_in_tmux(tmp_path: Path) -> None:
         assert (home / "copydesk.db").exists()
     finally:
         tmux("kill-session", "-t", session, check=False)
+
+
+def test_note_typed_then_ctrl_s_at_once_is_saved_whole(tmp_path: Path) -> None:
+    """In a real terminal: `a`, a note typed and Ctrl+S sent in one burst (a
+    fast typist, or a paste): the whole note is saved (its end was lost), and
+    the marks list shows it."""
+    exe = shutil.which("copydesk")
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (.ci/run installs it)")
+    assert exe, "copydesk is not installed on PATH (pip install -e .)"
+    import sqlite3
+
+    from tui.core.library import bundled_data_dir
+
+    n_seeds = len(list(bundled_data_dir().glob("*.txt")))
+    home = tmp_path / "home"
+    session = f"copydesk-e2e-{uuid.uuid4().hex[:8]}"
+    cmd = (f"env COPYDESK_HOME={shlex.quote(str(home))} TERM=xterm-256color "
+           f"{shlex.quote(exe)}; sleep 60")
+    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
+    note = "Check the WaPo piece against the Times"
+    try:
+        wait_for(session, lambda s: f"{n_seeds} articles" in s)
+        tmux("send-keys", "-t", session, "j")
+        time.sleep(0.3)
+        tmux("send-keys", "-t", session, "a")
+        wait_for(session, lambda s: "New note" in s and "Ctrl+S save the note" in s)
+        tmux("send-keys", "-t", session, "-l", note)
+        tmux("send-keys", "-t", session, "C-s")
+        wait_for(session, lambda s: "New note" not in s)
+        tmux("send-keys", "-t", session, "'")
+        wait_for(session, lambda s: "✎ " + note in s)
+        tmux("send-keys", "-t", session, "Escape")
+        time.sleep(0.3)
+        tmux("send-keys", "-t", session, "q")
+        time.sleep(1)
+    finally:
+        tmux("kill-session", "-t", session, check=False)
+    conn = sqlite3.connect(home / "copydesk.db")
+    try:
+        assert [r[0] for r in conn.execute("SELECT note FROM marks WHERE deleted IS NULL")] == [note]
+    finally:
+        conn.close()

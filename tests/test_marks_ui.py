@@ -748,3 +748,15 @@ def test_passage_result_says_what_its_number_is() -> None:
                           snippet=lambda width: ("the power grid held", [(4, 9)]))
     assert passage_prompt(hit).plain.splitlines() == [
         "Grid holds — The Daily  ¶3 · score 87", "the power grid held"]
+
+
+async def test_note_editor_hint_is_on_screen_at_80x24(home: Path, seeds_dir: Path) -> None:
+    """The editor (quote + 10-line text area) was taller than 80% of 24 rows:
+    the line saying how to save and leave was cut off."""
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot, cursor=1)
+        await pilot.press("a")
+        await wait_screen(app, pilot, NoteEditor)
+        text = " ".join(screen_text(app).replace("│", " ").split())
+        assert NoteEditor.NEW_MARK_HINT in text

@@ -47,7 +47,8 @@ class NoteEditor(ModalScreen[str | None]):
     }
     NoteEditor TextArea {
         height: 10;
-        min-height: 4;
+        max-height: 30vh;
+        min-height: 3;
     }
     NoteEditor #note-help {
         color: $text-muted;
