@@ -428,3 +428,27 @@ def test_16bit_binary_is_not_taken_for_utf16():
     assert looks_binary(wav) and looks_binary(pcm)
     text = "A BOM-less UTF-16 article, café naïve – “quotes”.\nSecond line.\n" * 50
     assert not looks_binary(text.encode("utf-16-le")) and not looks_binary(text.encode("utf-16-be"))
+
+
+def test_read_sizes_follow_the_file_not_a_fixed_buffer(tmp_path, monkeypatch):
+    """A file is read in one call sized by its fstat (plus the end-of-file
+    probe), and a file that grew after the fstat is still read to its end."""
+    p = tmp_path / "a.txt"
+    p.write_bytes(b"x" * 9000)
+    sizes = []
+    real_read = os.read
+    monkeypatch.setattr(textio.os, "read", lambda fd, n: sizes.append(n) or real_read(fd, n))
+    data, truncated = textio.read_article_bytes(p)
+    assert (len(data), truncated) == (9000, False)
+    assert sizes[0] == 9001 and max(sizes) < 100_000
+    real_fstat = os.fstat
+
+    def stale_fstat(fd):  # as if the file grew by 200 KB after the fstat
+        st = real_fstat(fd)
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid,
+                               st.st_gid, 10, st.st_atime, st.st_mtime, st.st_ctime))
+
+    p.write_bytes(b"y" * 200_000)
+    monkeypatch.setattr(textio.os, "fstat", stale_fstat)
+    data, truncated = textio.read_article_bytes(p)
+    assert data == b"y" * 200_000 and not truncated

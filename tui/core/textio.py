@@ -361,13 +361,15 @@ def read_regular_file(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES, 
                                else "not a regular file", p)
         chunks: list[bytes] = []
         left = max_bytes + 1
+        want = min(left, st.st_size + 1)  # all of it at once (and no 1 MB buffer per file)
         while left > 0:
-            chunk = os.read(fd, min(left, 1024 * 1024))
+            chunk = os.read(fd, want)
             if not chunk:
                 break
             chunks.append(chunk)
             left -= len(chunk)
-        data = b"".join(chunks)
+            want = min(left, 64 * 1024)  # it grew since, or the end is next
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except OSError as e:
         raise ArticleError(_reason(e, "read error"), p) from None
     finally:
