@@ -171,3 +171,55 @@ def test_html_numbered_lists_are_kept_as_items():
     assert items == [f"Step {i}: stir the pot" for i in range(1, 6)]
     again = clean(art.markdown(), kind="markdown")
     assert [(b.kind, b.text) for b in again.blocks] == [(b.kind, b.text) for b in art.blocks]
+
+
+# The converter reads an element whose subtree holds only text and inline
+# elements with one text() call instead of walking it. These pages mix the
+# cases where that must not change a word: inline markup, dropped elements
+# inside a paragraph (a space), cells, line breaks, comments, <pre>, lists,
+# quotes, headings with links, custom elements and SVG.
+INLINE_MIX = [
+    ARTICLE,
+    f"<article><p>{P1[:60]}<b>bold <i>and <a href='#'>linked</a></i></b> words<!-- a note -->{P2[:40]}</p></article>",
+    "<article><p>before<script>var s = 1;</script>after <img src=x alt=y>image <input value=v>field</p></article>",
+    "<article><p>line one<br>line two<br/>line three</p><p>x<hr>y</p></article>",
+    "<article><table><tr><td>a <b>b</b></td><td>c</td></tr><tr><th>d</th><td><span>e</span> f</td></tr></table></article>",
+    "<article><pre>  code <b>line</b> one\n    line <i>two</i>  \n</pre><p>after   the\n\n pre</p></article>",
+    "<article><ul><li>one <em>1</em></li><li>two<ol><li>two a</li><li><b>two b</b></li></ol></li></ul></article>",
+    "<article><blockquote>quoted <b>text</b><p>and a <a>paragraph</a></p></blockquote></article>",
+    "<article><h2>A <a href='#'>linked</a> <span>heading</span></h2><p>text <my-widget>custom <x-y>el</x-y></my-widget> end</p></article>",
+    "<article><p>icon <svg><title>t</title><text>svg text</text></svg> next <math><mi>x</mi></math> more</p></article>",
+    "<article><div>bare <span>div</span> text<div>inner <b>div</b></div>tail <u>text</u></div></article>",
+    "<article><p>select <select><option>o1</option></select> and <textarea>typed</textarea> and <button>b</button></p></article>",
+    "<article><p>a<template><b>hidden</b></template>b <noscript>no script</noscript> c</p></article>",
+    "<article><dl><dt>term <b>t</b></dt><dd>def <i>d</i></dd></dl><figure><img><figcaption>cap <b>c</b></figcaption></figure></article>",
+]
+
+
+class _Every:
+    def __contains__(self, tag_id) -> bool:
+        return True
+
+
+def test_html_inline_subtrees_read_as_the_full_walk(monkeypatch):
+    from tui.core.clean import html
+
+    fast = [html.html_to_markdown(page(a)) for a in INLINE_MIX]
+    # Every element a "breaker": only elements without element children
+    # are read in one call (their text children, in order: the walk itself).
+    monkeypatch.setattr(html, "_break_ids", lambda: _Every())
+    slow = [html.html_to_markdown(page(a)) for a in INLINE_MIX]
+    assert fast == slow
+    assert fast[2][0] == "before after image field\n"  # dropped elements separate words
+    assert fast[4][0] == "a b | c\n\nd | e f\n"
+    assert fast[5][0] == "code line one\n\nline two\n\nafter the pre\n"
+
+
+def test_html_text_is_parsed_as_utf8_like_the_parser_does():
+    # Lone surrogates (which UTF-8 cannot carry) are dropped, as selectolax
+    # drops them from a str; characters outside the BMP survive.
+    from tui.core.clean.html import html_to_markdown
+
+    html = f"<html><body><article><p>{P1} \ud800 emoji \U0001F600 end.</p></article></body></html>"
+    md, _ = html_to_markdown(html)
+    assert "\ud800" not in md and "emoji \U0001F600 end." in md and P1 in md
