@@ -253,22 +253,34 @@ def _roots_sql(keys: list[tuple[str, bool]], col: str = "path") -> tuple[str, li
     return "(" + " OR ".join(parts) + ")", params
 
 
+# Upserts of many rows in one statement ({rows}: one _OK_ROW / _ERROR_ROW per
+# article): each statement on `articles` pays a fixed cost for its triggers
+# (the source list's title index), 2.4x the whole insert when run per row.
+_OK_ROW = "(?,?,?,?,?,'ok',NULL,?,?,?,?,?,?,?,?,?,?)"
 _UPSERT_OK = """
 INSERT INTO articles(path, size, mtime_ns, hash, cleaner_version, status, error, title, dek,
                      outlet, author, section, published, dateline, words, doc, indexed_at)
-VALUES (?,?,?,?,?, 'ok', NULL, ?,?,?,?,?,?,?,?,?,?)
+VALUES {rows}
 ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,
     hash=excluded.hash, cleaner_version=excluded.cleaner_version, status='ok', error=NULL,
     title=excluded.title, dek=excluded.dek, outlet=excluded.outlet, author=excluded.author,
     section=excluded.section, published=excluded.published, dateline=excluded.dateline,
     words=excluded.words, doc=excluded.doc, indexed_at=excluded.indexed_at"""
 
+_ERROR_ROW = "(?,?,?,?,?,'error',?,?,?)"
 _UPSERT_ERROR = """
 INSERT INTO articles(path, size, mtime_ns, hash, cleaner_version, status, error, title, indexed_at)
-VALUES (?,?,?,?,?, 'error', ?, ?, ?)
+VALUES {rows}
 ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,
     hash=excluded.hash, cleaner_version=excluded.cleaner_version, status='error',
     error=excluded.error, doc=NULL, words=0, indexed_at=excluded.indexed_at"""
+
+
+def _upsert(c, sql: str, row: str, rows: list[tuple], per: int = 200) -> None:
+    """*sql* over *rows*, *per* rows a statement."""
+    for i in range(0, len(rows), per):
+        part = rows[i:i + per]
+        c.execute(sql.format(rows=",".join([row] * len(part))), [x for r in part for x in r])
 
 
 class _Throttle:
@@ -491,9 +503,9 @@ class Library:
     @staticmethod
     def _write(writer: Database, results: list[tuple], indexed: set[str],
                report: ScanReport) -> None:
-        """Store one chunk of ingest results in one transaction: one
-        ``executemany`` per kind of row (articles, then their ids by path,
-        then their paragraphs, whose rows are made in C)."""
+        """Store one chunk of ingest results in one transaction: the
+        articles (a few statements of many rows each), then their ids by
+        path, then their paragraphs (one ``executemany``, rows made in C)."""
         from itertools import chain, repeat
 
         now = time.time()
@@ -513,9 +525,9 @@ class Library:
             if same:
                 c.executemany("UPDATE articles SET size = ?, mtime_ns = ? WHERE path = ?", same)
             if ok:
-                c.executemany(_UPSERT_OK, ok)
+                _upsert(c, _UPSERT_OK, _OK_ROW, ok)
             if failed:
-                c.executemany(_UPSERT_ERROR, failed)
+                _upsert(c, _UPSERT_ERROR, _ERROR_ROW, failed)
             ids: dict[str, int] = {}
             for i in range(0, len(paths), 500):
                 part = paths[i:i + 500]
