@@ -223,3 +223,20 @@ def test_html_text_is_parsed_as_utf8_like_the_parser_does():
     html = f"<html><body><article><p>{P1} \ud800 emoji \U0001F600 end.</p></article></body></html>"
     md, _ = html_to_markdown(html)
     assert "\ud800" not in md and "emoji \U0001F600 end." in md and P1 in md
+
+
+_SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2007\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+def test_squash_is_split_and_join():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tui.core.clean.html import _squash
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet=st.sampled_from(list(_SPACES) + list("ab.\u00e9\U0001F600")), max_size=40) | st.text(max_size=40))
+    def check(s):
+        assert _squash(s) == " ".join(s.split())
+
+    check()

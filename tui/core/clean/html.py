@@ -355,6 +355,18 @@ def _credit_chain(anc, nodes: dict) -> list[int]:
     return chain
 
 
+def _squash(text: str) -> str:
+    """White space runs as one " ", none at the ends: ``" ".join(text.split())``.
+
+    A printable string has no white space but " " (str.isprintable: every
+    other space character is a separator or a control), so without "  " only
+    its ends can change: the common case, without splitting into words.
+    """
+    if text.isprintable() and "  " not in text:
+        return text.strip()
+    return " ".join(text.split())
+
+
 def _convert(root) -> tuple[str, bool]:
     """Iterative DOM walk -> Markdown lines (headings, quotes, items,
     paragraphs), and False if it stopped at MAX_LINES blocks."""
@@ -373,7 +385,7 @@ def _convert(root) -> tuple[str, bool]:
         if in_pre:
             lines = [l.strip() for l in text.split("\n")]
         else:
-            lines = [" ".join(text.split())]  # (= _WS.sub(" ", text).strip(), faster)
+            lines = [_squash(text)]
         q = "> " if prefix_stack else ""
         for line in lines:
             if not line:
@@ -529,12 +541,12 @@ def _head_meta(tree) -> dict:
         k = a.get("property") or a.get("name") or a.get("itemprop")
         v = a.get("content")
         if k and v and k.lower() not in tags:
-            tags[k.lower()] = " ".join(v.split())
+            tags[k.lower()] = _squash(v)
     title = tags.get("og:title") or tags.get("twitter:title")
     if not title:
         t = head.css_first("title")
         if t is not None:
-            title = " ".join(t.text().split())
+            title = _squash(t.text())
     if title:
         meta["title"] = title
     author = tags.get("author") or tags.get("article:author") or tags.get("parsely-author")
