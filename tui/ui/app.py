@@ -185,6 +185,7 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
         self._list_refresh_interval = LIST_REFRESH_INTERVAL
         self._scanning = False
         self._scan_progress: tuple[int, int] | None = None
+        self._rescan_after_load = False
         theme = self.db.get_setting(THEME_SETTING)
         if theme and theme in self.available_themes:
             self.theme = theme
@@ -250,9 +251,10 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
                         title="Database", severity="warning", timeout=20)
         if self.db.read_only:
             self._warn_readonly()
-        if not bench and not self.db.read_only:
-            # Index new and changed files only after the first paint.
-            self.call_after_refresh(self.action_rescan)
+        # Index new and changed files only after the list is painted (the
+        # scan's walk, a Python loop over every file, would otherwise hold
+        # the GIL while the list fills).
+        self._rescan_after_load = not bench and not self.db.read_only
 
     def _bench_exit(self) -> None:
         """bench/bench_startup.py: record CPU and wall time at the first paint, exit."""
@@ -269,6 +271,9 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
             if first is not None:
                 self.open_path(first.path)
         self._update_status()
+        if self._rescan_after_load:
+            self._rescan_after_load = False
+            self.call_after_refresh(self.action_rescan)
 
     def _under_roots(self, path: str) -> bool:
         for root in self.roots:
