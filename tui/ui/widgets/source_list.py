@@ -436,12 +436,7 @@ class SourceList(OptionList):
                     setattr(o.entry, k, v)
                 o._built = False
                 o._visual = None
-        if self._all is not None:
-            for e in self._all:
-                if e.path == path:
-                    for k, v in changes.items():
-                        setattr(e, k, v)
-                    break
+        self._all = None  # (the palette's full list: read again when next needed)
         self._option_render_cache.clear()
         self.refresh()
 
