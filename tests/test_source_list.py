@@ -385,3 +385,17 @@ async def test_widget_filter_runs_off_the_event_loop(tmp_path: Path) -> None:
         sl.set_filter("")  # clearing applies at once
         assert sl.option_count == N_ROWS and not sl.filter_pending
         await settle(app, pilot)
+
+
+def test_filter_without_the_titles_index(tmp_path: Path) -> None:
+    """A read-only database from before migration 4 has no article_titles:
+    the filter is the LIKE scan for every query (ASCII case folding)."""
+    titles = [(f"{ROOT}/{i}.txt", t) for i, t in enumerate(HOSTILE)]
+    db = make_db(tmp_path, titles)
+    db.conn.executescript("DROP TRIGGER article_titles_insert; DROP TRIGGER article_titles_update;"
+                          "DROP TRIGGER article_titles_delete; DROP TABLE article_titles;")
+    listing = Listing(db, [ROOT])
+    for q, expect in [("strasse", {"STRASSE"}), ("café", {"Café CAFÉ cafe"}),
+                      ("100% sure", {"100% sure_thing"}), ("[@CLICK", {"[@click=app.quit]Click[/]"})]:
+        listing.set_query(q)
+        assert {e.title for e in listing.rows(0, 100)} == expect, q

@@ -394,7 +394,10 @@ class SourceList(OptionList):
 
     @property
     def highlighted_entry(self) -> Entry | None:
-        opt = self.highlighted_option
+        try:
+            opt = self.highlighted_option
+        except IndexError:  # the library shrank under the list (reloaded soon)
+            return None
         return opt.entry if isinstance(opt, EntryOption) else None
 
     @property
