@@ -528,6 +528,13 @@ def _escape_start(line: str) -> str:
     return line
 
 
+_DATE_KEYS = ("article:published_time", "pubdate", "datepublished", "parsely-pub-date", "date", "dc.date",
+              "publish-date", "sailthru.date")
+#: The <meta> names and properties read (the first of each wins).
+_META_KEYS = frozenset(("og:title", "twitter:title", "author", "article:author", "parsely-author", "og:site_name",
+                        "application-name", "article:section") + _DATE_KEYS)
+
+
 def _head_meta(tree) -> dict:
     """Title, author, date, site and section from the page's <head> (one pass
     over its <meta> tags; the body is not searched)."""
@@ -539,9 +546,12 @@ def _head_meta(tree) -> dict:
     for n in head.css("meta"):
         a = n.attributes
         k = a.get("property") or a.get("name") or a.get("itemprop")
-        v = a.get("content")
-        if k and v and k.lower() not in tags:
-            tags[k.lower()] = _squash(v)
+        if k:
+            k = k.lower()
+            if k in _META_KEYS and k not in tags:
+                v = a.get("content")
+                if v:
+                    tags[k] = _squash(v)
     title = tags.get("og:title") or tags.get("twitter:title")
     if not title:
         t = head.css_first("title")
@@ -552,8 +562,7 @@ def _head_meta(tree) -> dict:
     author = tags.get("author") or tags.get("article:author") or tags.get("parsely-author")
     if author and not author.startswith("http"):
         meta["author"] = author
-    pub = next((tags[k] for k in ("article:published_time", "pubdate", "datepublished", "parsely-pub-date",
-                                  "date", "dc.date", "publish-date", "sailthru.date") if tags.get(k)), None)
+    pub = next((tags[k] for k in _DATE_KEYS if tags.get(k)), None)
     if not pub:
         t = tree.css_first("time[datetime]")  # only when the head has no date
         if t is not None:
