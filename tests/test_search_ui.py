@@ -305,3 +305,42 @@ async def test_n_uses_the_last_passage_search_after_escape(home: Path, seeds_dir
         assert "storm shadow" in reader.article.blocks[reader.cursor].text.lower()
         text = reader.article.text()
         assert {text[h.start:h.end] for h in reader.highlights if h.style == "search"} >= {"Storm", "Shadow"}
+
+
+async def test_index_staleness_is_checked_once_per_scan_not_per_keystroke(
+        home: Path, seeds_dir: Path, monkeypatch) -> None:
+    """The signature (a query over the library + a hash of every path) is
+    computed when the index is built and once after each rescan, never for
+    a keystroke; a rescan that finds another program's change rebuilds."""
+    from tui.core import search
+
+    calls = []
+    real = search.library_signature
+
+    def counting(db_path, paths):
+        calls.append(len(list(paths)))
+        return real(db_path, paths)
+
+    monkeypatch.setattr(search, "library_signature", counting)
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await type_query(app, pilot, "bi")
+        built = len(calls)
+        assert built >= 1 and app._search_index is not None
+        await pilot.press(*"den cavs")
+        await settle(app, pilot)
+        await pilot.press("backspace", "backspace", ">", "n")
+        await settle(app, pilot)
+        assert len(calls) == built  # typing never recomputes it
+        app.action_rescan()  # nothing changed on disk
+        await settle(app, pilot)
+        assert len(calls) == built + 1  # checked once, still current
+        index = app._search_index
+        # another program changes the library database behind the app's back
+        with app.db.transaction() as c:
+            c.execute("UPDATE articles SET indexed_at = indexed_at + 1 WHERE path = ?",
+                      (seed(seeds_dir, 0),))
+        app.action_rescan()
+        await settle(app, pilot)
+        assert len(calls) >= built + 2 and app._search_index is not index  # rebuilt
