@@ -212,6 +212,49 @@ def warm_figures(lib: Path, home: Path, repeat: int) -> dict[str, str]:
     return out
 
 
+def big_article(repeat: int) -> str:
+    """``Library.article()`` of a ~1 MB article (2,000 paragraphs of plain
+    text), as indexed now (doc format 2: the texts come from ``paragraphs``)
+    and with the same row rewritten as before (``Article.to_dict()`` JSON,
+    texts inside), alternating; medians."""
+    import json
+
+    from tui.core.db import Database
+    from tui.core.library import Library
+
+    rng = random.Random(5)
+    words = ("the council met on tuesday to discuss the budget residents of the northern "
+             "district said bus routes made their commutes longer engineers found cracks").split()
+    tmp = Path(tempfile.mkdtemp(prefix="cd-bench-big-"))
+    try:
+        (tmp / "lib").mkdir()
+        paras = [" ".join(rng.choice(words) for _ in range(rng.randint(60, 110))).capitalize() + "."
+                 for _ in range(2000)]
+        (tmp / "lib" / "report.txt").write_text("A long report\n\n" + "\n\n".join(paras) + "\n")
+        db = Database.open(tmp / "h")
+        lib = Library(db, [tmp / "lib"])
+        lib.scan()
+        path = lib.entries()[0].path
+        new_doc, aid = db.execute("SELECT doc, id FROM articles WHERE path = ?", (path,)).fetchone()
+        art = lib.article(path)
+        old_doc = json.dumps(art.to_dict(), ensure_ascii=False)
+        times: dict[str, list[float]] = {"v2": [], "old": []}
+        for _ in range(max(repeat, 7)):
+            for kind, doc in (("v2", new_doc), ("old", old_doc)):
+                with db.transaction() as c:
+                    c.execute("UPDATE articles SET doc = ? WHERE id = ?", (doc, aid))
+                t0 = time.perf_counter()
+                got = lib.article(path)
+                times[kind].append(time.perf_counter() - t0)
+                assert got == art
+        size = (tmp / "lib" / "report.txt").stat().st_size
+        db.close()
+        return (f"{median(times['v2']) * 1000:.1f} ms  (baseline, the old full-JSON row: "
+                f"{median(times['old']) * 1000:.1f} ms; {size / 1e6:.2f} MB, {len(art.blocks)} blocks)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=10000)
@@ -267,6 +310,7 @@ def main(argv=None) -> int:
     try:
         for k, v in warm_figures(lib, home, max(args.repeat, 5)).items():
             print(f"FIGURE    {k}: {v}")
+        print(f"FIGURE    article(path), 1 MB article: {big_article(args.repeat)}")
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
