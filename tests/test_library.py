@@ -636,3 +636,27 @@ def test_word_count_is_article_word_count():
     check()
     assert word_count([]) == 0 and word_count(["", ""]) == 0 and word_count([" a "]) == 1
     assert word_count(["one two", "three\nfour"]) == 4
+
+
+def test_a_file_stored_by_another_scan_meanwhile_is_replaced_whole(tmp_path, home):
+    """Two scans at once (the app's and `copydesk index`): when the other
+    one stored a file after this one listed it as new, this one's write
+    replaces that article and its paragraphs (no duplicate-key failure)."""
+    from tui.core.ingest import ingest_file
+
+    lib_dir = tmp_path / "lib"
+    [p] = make_library(lib_dir, 1)
+    db = Database.open(home)
+    lib = Library(db, [lib_dir])
+    result = ingest_file(str(p))  # what this scan computed while it thought p new
+    assert lib.scan().indexed == 1  # the other scan stores p meanwhile
+    p.write_text(article_text(7, "changed"), encoding="utf-8")
+    changed = ingest_file(str(p))
+    report = ScanReport()
+    Library._write(db, [changed], report)
+    assert report.indexed == 1
+    check_integrity(db)
+    assert lib.article(str(p)).text() == "\n\n".join(changed[16])
+    Library._write(db, [result], report)
+    check_integrity(db)
+    assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 1

@@ -363,7 +363,6 @@ class Library:
             f"WHERE {where} ORDER BY path", [CLEANER_VERSION, *params])
 
         todo: list[tuple[str, str | None, bool]] = []  # (path, known hash, regular)
-        indexed: set[str] = set()  # paths in todo that have a row already
         changed_ok: list[int] = []  # indexes in todo whose stored hash may match
         vanished: list[str] = []
         row = next(rows, None)
@@ -385,7 +384,6 @@ class Library:
                 continue
             if state == 0:
                 changed_ok.append(len(todo))
-            indexed.add(sp)
             todo.append((sp, None, regular))
         while row is not None:
             if row[3] != 3:
@@ -419,7 +417,7 @@ class Library:
                 else:
                     batches = self._sequential(todo, chunk_size, stop, report)
                 for results in batches:
-                    self._write(writer, results, indexed, report)
+                    self._write(writer, results, report)
                     done += len(results)
                     tick(done, results[-1][1])
             if vanished and not report.interrupted:
@@ -501,8 +499,7 @@ class Library:
             ex.shutdown(wait=True, cancel_futures=True)
 
     @staticmethod
-    def _write(writer: Database, results: list[tuple], indexed: set[str],
-               report: ScanReport) -> None:
+    def _write(writer: Database, results: list[tuple], report: ScanReport) -> None:
         """Store one chunk of ingest results in one transaction: the
         articles (a few statements of many rows each), then their ids by
         path, then their paragraphs (one ``executemany``, rows made in C)."""
@@ -533,9 +530,11 @@ class Library:
                 part = paths[i:i + 500]
                 ids.update(c.execute("SELECT path, id FROM articles WHERE path IN "
                                      f"({','.join('?' * len(part))})", part))
-            again = [(ids[sp],) for sp in paths if sp in indexed]
-            if again:  # re-indexed: their old paragraphs go first
-                c.executemany("DELETE FROM paragraphs WHERE article_id = ?", again)
+            # Old paragraphs go first: of re-indexed files, and of any that
+            # another scan (the app's, a second `copydesk index`) stored since
+            # this one looked (an empty range costs one seek).
+            c.executemany("DELETE FROM paragraphs WHERE article_id = ?",
+                          [(ids[sp],) for sp in paths])
             if ok:
                 c.executemany("INSERT INTO paragraphs(article_id, idx, kind, text) VALUES (?,?,?,?)",
                               chain.from_iterable(zip(repeat(ids[r[1]]), range(len(r[16])), r[15], r[16])
