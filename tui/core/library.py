@@ -405,8 +405,8 @@ class Library:
         writer = Database.open(self.db.path.parent) if todo or vanished else None
         if writer is not None:
             # The writes below keep the foreign keys by construction (paragraph
-            # rows only for the article ids just returned, in the same
-            # transaction): SQLite's per-row parent lookup is skipped.
+            # rows only for the ids of the articles just upserted, read back
+            # in the same transaction): SQLite's per-row parent lookup is skipped.
             writer.conn.execute("PRAGMA foreign_keys = OFF")
         try:
             if todo:
