@@ -660,3 +660,37 @@ def test_a_file_stored_by_another_scan_meanwhile_is_replaced_whole(tmp_path, hom
     Library._write(db, [result], report)
     check_integrity(db)
     assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 1
+
+
+def test_unopenable_file_is_a_failure_not_retried_until_it_changes(tmp_path, home, monkeypatch):
+    """A file that cannot be opened (permissions; simulated, as tests may run
+    as root) keeps the walk's size and mtime, so the next scan does not try
+    it again; touching it does."""
+    import tui.core.textio as textio
+
+    lib_dir = tmp_path / "lib"
+    paths = make_library(lib_dir, 3)
+    locked = str(paths[1])
+    opened: list[str] = []
+    real_open = os.open
+
+    def guarded(p, *a, **k):
+        opened.append(os.fspath(p))
+        if os.fspath(p) == locked:
+            raise PermissionError(13, "Permission denied", p)
+        return real_open(p, *a, **k)
+
+    monkeypatch.setattr(textio.os, "open", guarded)
+    db = Database.open(home)
+    lib = Library(db, [lib_dir])
+    first = lib.scan(jobs=1)
+    assert (first.indexed, first.failed) == (2, [(locked, "permission denied")])
+    st = os.stat(locked)
+    assert tuple(db.execute("SELECT size, mtime_ns FROM articles WHERE path = ?",
+                            (locked,)).fetchone()) == (st.st_size, st.st_mtime_ns)
+    opened.clear()
+    again = lib.scan(jobs=1)
+    assert (again.unchanged, again.failed, opened) == (2, [(locked, "permission denied")], [])
+    bump_mtime(paths[1])
+    monkeypatch.undo()
+    assert lib.scan(jobs=1).indexed == 1

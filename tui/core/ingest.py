@@ -29,20 +29,24 @@ from typing import Sequence
 CLEANER_CRASH = "cleaner error"
 
 
-def ingest_file(path: str, known_hash: str | None = None, regular: bool = False) -> tuple:
+def ingest_file(path: str, known_hash: str | None = None,
+                walked: tuple[int, int, bool] | None = None) -> tuple:
     """Read, hash and clean one file; never raises for a bad file.
 
-    *regular*: the caller has just stat'ed *path* and found a regular file
-    (the library walk does), so it is not stat'ed again before it is opened;
-    the size and mtime stored are those of the open descriptor (``fstat``,
-    which also re-checks the type), i.e. of the bytes actually read.
+    *walked*: ``(size, mtime_ns, is_regular)`` from the caller's stat of
+    *path* a moment ago (the library walk): a regular file is not stat'ed
+    again before it is opened. The size and mtime stored are those of the
+    open descriptor (``fstat``, which also re-checks the type), i.e. of the
+    bytes read; for a file that cannot be read at all, the walk's (so it is
+    not retried until it changes).
     """
     from tui.core import clean as cleaner
     from tui.core.model import ArticleError
     from tui.core.textio import MAX_BYTES, bytes_to_text, kind_of, read_regular_file, truncation_note
 
     version = cleaner.CLEANER_VERSION
-    size = mtime = digest = None
+    size, mtime, regular = walked if walked is not None else (None, None, False)
+    digest = None
     try:
         data, truncated, st = read_regular_file(path, prechecked=regular)
         size, mtime = st.st_size, st.st_mtime_ns
@@ -130,7 +134,7 @@ def _doc_getters() -> tuple:
 
 
 def ingest_chunk(items: Sequence[tuple]) -> list[tuple]:
-    """:func:`ingest_file` over ``(path, known_hash[, regular])`` tuples (a pool task)."""
+    """:func:`ingest_file` over ``(path, known_hash[, walked])`` tuples (a pool task)."""
     return [ingest_file(*item) for item in items]
 
 

@@ -345,7 +345,7 @@ class Library:
         # read in the same order: no per-file map of what is indexed (100k
         # files: tens of MB less than dicts of stat results and rows).
         # The walk's stat is the only one by path: a regular file is read
-        # without another (ingest_file(regular=True) fstat's what it opened).
+        # without another (ingest_file(walked=...) fstat's what it opened).
         isreg = stat_mod.S_ISREG
         files = sorted({sp: (sp, st.st_size, st.st_mtime_ns, isreg(st.st_mode))
                         for sp, st in _walk(self.roots, report.skipped, self.home)}.values())
@@ -362,7 +362,8 @@ class Library:
             "FROM articles INDEXED BY articles_scan "
             f"WHERE {where} ORDER BY path", [CLEANER_VERSION, *params])
 
-        todo: list[tuple[str, str | None, bool]] = []  # (path, known hash, regular)
+        # (path, known hash, (size, mtime, is regular file): see ingest_file)
+        todo: list[tuple[str, str | None, tuple[int, int, bool]]] = []
         changed_ok: list[int] = []  # indexes in todo whose stored hash may match
         vanished: list[str] = []
         row = next(rows, None)
@@ -372,7 +373,7 @@ class Library:
                     vanished.append(row[0])
                 row = next(rows, None)
             if row is None or row[0] != sp:
-                todo.append((sp, None, regular))
+                todo.append((sp, None, (size, mtime, regular)))
                 continue
             _, r_size, r_mtime, state = row
             row = next(rows, None)
@@ -384,7 +385,7 @@ class Library:
                 continue
             if state == 0:
                 changed_ok.append(len(todo))
-            todo.append((sp, None, regular))
+            todo.append((sp, None, (size, mtime, regular)))
         while row is not None:
             if row[3] != 3:
                 vanished.append(row[0])
@@ -392,9 +393,9 @@ class Library:
         del files
         if changed_ok:  # the stored hashes of changed files (to skip re-cleaning)
             for i in changed_ok:
-                sp, _, regular = todo[i]
+                sp, _, walked = todo[i]
                 todo[i] = (sp, self.db.execute("SELECT hash FROM articles WHERE path = ?",
-                                                (sp,)).fetchone()[0], regular)
+                                                (sp,)).fetchone()[0], walked)
         if report.failed:  # reasons of the unchanged failures
             report.failed = [(sp, self.db.execute("SELECT COALESCE(error, status) FROM articles "
                                                   "WHERE path = ?", (sp,)).fetchone()[0])
