@@ -284,6 +284,12 @@ class Listing:
         if not self.contains(path):
             return None
         where, params = self._where("path")
+        if self._totals is None:  # one scan for the totals and the position
+            n, ok, before = self.db.conn.execute(
+                "SELECT COUNT(*), COALESCE(SUM(status = 'ok'), 0), COALESCE(SUM(path < ?), 0) "
+                f"FROM articles WHERE status != 'missing' AND {where}", [path, *params]).fetchone()
+            self._totals = (n, ok)
+            return before
         return self.db.conn.execute(
             f"SELECT COUNT(*) FROM articles WHERE status != 'missing' AND {where} AND path < ?",
             [*params, path]).fetchone()[0]

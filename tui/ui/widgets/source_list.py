@@ -353,6 +353,10 @@ class SourceList(OptionList):
         return self.listing.query if self.listing is not None else ""
 
     def _apply(self, keep: str | None) -> None:
+        index = None
+        if keep is not None and self.listing is not None:
+            # (before the count: unfiltered, one scan gives both)
+            index = self.listing.index_of(keep)
         self._rows.clear()
         built = self._rows.built
         self._rows = _Rows(self.listing)
@@ -361,9 +365,6 @@ class SourceList(OptionList):
         self._all = None
         self._mouse_hovering_over = None
         self._option_render_cache.clear()
-        index = None
-        if keep is not None and self.listing is not None:
-            index = self.listing.index_of(keep)
         if len(self._rows):
             self.highlighted = index if index is not None else 0
             self.call_after_refresh(self.scroll_to_highlight)
