@@ -231,6 +231,8 @@ def _prune_classes(root, limit: float) -> None:
     unless they hold a large share of the page's text (a wrapper that
     happens to carry a "has-sidebar" class)."""
     for node in root.css("[class],[id],[role],[aria-hidden],[hidden]"):
+        if node.parent is None:
+            continue  # inside an element removed already (taken apart: nothing left to do)
         # (.attributes is one dict built in C; .attrs.get raises and catches
         # a KeyError for every missing name.)
         attrs = node.attributes
