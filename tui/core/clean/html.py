@@ -518,8 +518,13 @@ def _convert(root) -> tuple[str, bool]:
 _MD_START = re.compile(r"^(?:#{1,6}\s|>|[-+*•]\s|\*\S.*\*$|_\S.*_$)")
 
 
+_MD_FIRST = frozenset("#>-+*•_")
+
+
 def _escape_start(line: str) -> str:
     """Plain paragraphs must not start like Markdown markers; drop such marks."""
+    if line[:1] not in _MD_FIRST:
+        return line  # (no marker can start with it: the common case, without the regex)
     while _MD_START.match(line):
         new = line.lstrip("#>-+*•_ ").lstrip()
         if new == line:
