@@ -45,13 +45,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+NOOP_FUNC = """
+from tui.core.model import Article, Block
+def noop(text, *, kind="text", name=""):
+    return Article(title=name, blocks=[Block("paragraph", p) for p in text.split("\\n\\n") if p.strip()])
+"""
 NOOP_CLEANER = """
 import resource
 import sys
 import tui.core.clean as c
-from tui.core.model import Article, Block
-def noop(text, *, kind="text", name=""):
-    return Article(title=name, blocks=[Block("paragraph", p) for p in text.split("\\n\\n") if p.strip()])
+""" + NOOP_FUNC + """
 c.clean = noop
 from tui.cli import main
 rc = main(sys.argv[1:])
@@ -125,6 +128,22 @@ def export_rev(rev: str, dest: Path) -> str:
     return short
 
 
+def noop_cost(lib: Path) -> float:
+    """CPU seconds of the no-op cleaner itself over every file of *lib* (the
+    same in every revision: a stand-in for the cleaner, not index work)."""
+    from tui.core.library import iter_article_files
+    from tui.core.textio import bytes_to_text
+
+    ns: dict = {}
+    exec(NOOP_FUNC, ns)
+    noop = ns["noop"]
+    texts = [bytes_to_text(p.read_bytes()) for p in iter_article_files([lib])]
+    t0 = time.process_time()
+    for t in texts:
+        noop(t)
+    return time.process_time() - t0
+
+
 def compare_revs(lib: Path, jobs: int, revs: list[str], repeat: int) -> None:
     """No-op-cleaner cold index: this tree against each of *revs*, taking turns."""
     tmp = Path(tempfile.mkdtemp(prefix="cd-bench-revs-"))
@@ -141,6 +160,7 @@ def compare_revs(lib: Path, jobs: int, revs: list[str], repeat: int) -> None:
                 cold_index(lib, jobs, noop=True, tree=tree, stats=st)
                 runs[name].append(st)
                 loads.append(os.getloadavg()[0])
+        meds: dict[str, float] = {}
         print(f"no-op-cleaner cold index, {repeat} runs each, taking turns (load "
               f"{min(loads):.1f}-{max(loads):.1f}); medians:")
         for name, _ in trees:
@@ -153,6 +173,15 @@ def compare_revs(lib: Path, jobs: int, revs: list[str], repeat: int) -> None:
                      if "main" in med else "")
             print(f"  {name:>10}: CPU {med['cpu']:.2f} s{split}, wall {med['wall']:.2f} s, "
                   f"db {med['db']:.0f} MB  [CPU runs: {cpus}]")
+            meds[name] = med["cpu"]
+        stand_in = noop_cost(lib)
+        here = meds["this tree"]
+        print(f"  the no-op cleaner itself: {stand_in:.2f} CPU-s (timed alone, same in every tree); "
+              "the index's own work without it: " + ", ".join(
+                  f"{name} {cpu - stand_in:.2f} s" for name, cpu in meds.items())
+              + "; this tree / rev: " + ", ".join(
+                  f"{(here - stand_in) / (cpu - stand_in):.2f} ({name})"
+                  for name, cpu in meds.items() if name != "this tree"))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
