@@ -59,7 +59,9 @@ def _conjuncts(items, flags: int) -> list[frozenset[str]]:
         if run:
             out.append(frozenset(["".join(run)]))
             run = []
-        if op is _C.SUBPATTERN:
+        if op is _C.IN and all(o is _C.LITERAL and v < 128 for o, v in av):
+            out.append(frozenset(chr(v).lower() for _, v in av))  # "[/|]"
+        elif op is _C.SUBPATTERN:
             out += _conjuncts(av[3].data, (flags | av[1]) & ~av[2])
         elif op is _C.ATOMIC_GROUP:
             out += _conjuncts(av.data, flags)
@@ -264,16 +266,33 @@ def first_chars(src: str, flags: int = 0) -> frozenset[str] | None:
 class _Anchored:
     """``match`` over alternatives ``[(group_name or None, [alt, ...]), ...]``,
     trying a line only against the alternatives that can start with its
-    first character (regexes built lazily, one per distinct subset)."""
+    first character (regexes built lazily, one per distinct subset).
 
-    __slots__ = ("groups", "flags", "full", "_firsts", "_by_char", "_by_subset")
+    An alternative that can start with nearly anything (``.{0,80}[/|]...``)
+    is kept out of the subset when the line fails its literal prefilter
+    (see _Gate): the key of a subset is then the first character and which
+    of those prefilters the line passes."""
+
+    __slots__ = ("groups", "flags", "_full", "_firsts", "_wide", "_wide_strs", "_by_key", "_by_subset")
+
+    #: More possible first characters than this: a "wide" alternative.
+    WIDE = 40
 
     def __init__(self, groups: list[tuple[str | None, list[str]]], flags: int = _I):
         self.groups, self.flags = groups, flags
-        self.full = self._build(None)
+        self._full: re.Pattern[str] | None | bool = False
         self._firsts: list[list[frozenset[str] | None]] | None = None
-        self._by_char: dict[str, re.Pattern[str] | None] = {}
+        self._wide: list[tuple[int, int, tuple[str, ...]]] = []
+        self._wide_strs: list[tuple[str, ...]] = []
+        self._by_key: dict = {}
         self._by_subset: dict[tuple, re.Pattern[str] | None] = {}
+
+    @property
+    def full(self) -> re.Pattern[str] | None:
+        """All the alternatives in one regex."""
+        if self._full is False:
+            self._full = self._build(None)
+        return self._full  # type: ignore[return-value]
 
     def _build(self, keep) -> re.Pattern[str] | None:
         parts = []
@@ -284,25 +303,69 @@ class _Anchored:
                 parts.append(f"(?P<{name}>{body})" if name else body)
         return re.compile("|".join(parts), self.flags) if parts else None
 
-    def for_char(self, c: str) -> re.Pattern[str] | None:
-        if c in self._by_char:
-            return self._by_char[c]
+    def _analyse(self) -> None:
+        firsts = []
+        for k, (_, alts) in enumerate(self.groups):
+            fs = []
+            for j, a in enumerate(alts):
+                f = first_chars(a, self.flags)
+                if f is None or len(f) > self.WIDE:
+                    # Its prefilter: the necessary strings with the fewest
+                    # members ("/" or "|"), cheap to look for.
+                    subs = necessary_conjuncts(a, self.flags)
+                    if subs and len(self._wide) < 16:
+                        self._wide.append((k, j, tuple(min(subs, key=lambda c: (len(c), -min(map(len, c)))))))
+                    f = None
+                fs.append(f)
+            firsts.append(fs)
+        self._wide_strs = [strs for _, _, strs in self._wide]
+        self._firsts = firsts
+
+    def _for_key(self, key: str) -> re.Pattern[str] | None:
+        c, mask = key[0], (ord(key[1]) if len(key) > 1 else 0)
         if self._firsts is None:
-            self._firsts = [[first_chars(a, self.flags) for a in alts] for _, alts in self.groups]
-        keep = tuple(tuple(f is None or c in f for f in fs) for fs in self._firsts)
+            self._analyse()
+        gated = {(k, j): bool(mask >> b & 1) for b, (k, j, _) in enumerate(self._wide)}
+        keep = tuple(
+            tuple(gated.get((k, j), True) if f is None else c in f for j, f in enumerate(fs))
+            for k, fs in enumerate(self._firsts)  # type: ignore[arg-type]
+        )
         if keep not in self._by_subset:
             self._by_subset[keep] = self._build(keep)
-        rx = self._by_char[c] = self._by_subset[keep]
+        rx = self._by_key[key] = self._by_subset[keep]
         return rx
 
-    def match(self, s: str) -> re.Match[str] | None:
+    def match(self, s: str, low: str | None = None, plain: bool | None = None, toks=None) -> re.Match[str] | None:
+        """``full.match(s)`` (same match); *low*, *plain*, *toks* as for _Prefiltered."""
         c = s[:1]
-        if c and c < "\x80":
-            rx = self._by_char.get(c, False)
-            if rx is False:
-                rx = self.for_char(c)
-            return rx.match(s) if rx is not None else None  # type: ignore[union-attr]
-        return self.full.match(s) if self.full is not None else None
+        if not c or c >= "\x80":
+            full = self.full
+            return full.match(s) if full is not None else None
+        if self._firsts is None:
+            self._analyse()
+        key = c
+        if self._wide:
+            if plain is None:
+                plain = s.isascii() or TRICKY.search(s) is None
+            mask = 0
+            if plain:
+                if low is None:
+                    low = s.lower()
+                bit = 1
+                for strs in self._wide_strs:
+                    for x in strs:
+                        if x in low:
+                            mask |= bit
+                            break
+                    bit <<= 1
+            else:
+                mask = (1 << len(self._wide)) - 1
+            if mask:
+                key = c + chr(mask)  # (masks below 2**16: a handful of wide alternatives)
+        rx = self._by_key.get(key, False)
+        if rx is False:
+            rx = self._for_key(key)
+        return rx.match(s) if rx is not None else None  # type: ignore[union-attr]
 
 
 class _Gate:
@@ -434,7 +497,7 @@ class _Alts:
         self.floating = _Prefiltered(f) if f else None
 
     def search(self, s: str, low: str | None = None, plain: bool | None = None, toks=None) -> bool:
-        if self.anchored is not None and self.anchored.match(s):
+        if self.anchored is not None and self.anchored.match(s, low, plain, toks):
             return True
         return self.floating is not None and self.floating.any(s, low, plain, toks)
 
@@ -731,7 +794,7 @@ def short_family(t: str, low: str | None = None, plain: bool | None = None, toks
     *low* (``t.lower()``), *plain* (no TRICKY character in *t*) and *toks*
     (its words) may be passed when the caller has them; *floating* False
     when FLOATING_WORDS says no floating phrase can occur."""
-    m = SHORT_ANCHORED.match(t)
+    m = SHORT_ANCHORED.match(t, low, plain, toks)
     if m is None:
         if not floating:
             return None
@@ -752,12 +815,14 @@ def long_family(t: str, low: str, plain: bool, toks, floating: bool = True) -> s
     family's anchored then floating phrases in turn would find), with one
     anchored match for all. *floating*: False when FLOATING_WORDS says no
     floating phrase can occur."""
-    m = _LONG_ANCHORED.match(t)
+    m = _LONG_ANCHORED.match(t, low, plain, toks)
     first = _LONG_NAMES[m.lastgroup] if m is not None else None  # type: ignore[index]
+    if not floating:
+        return first
     for fam, alts in LONG_FAMILIES:
         if fam == first:
             return fam
-        if floating and alts.floating is not None and alts.floating.any(t, low, plain, toks):
+        if alts.floating is not None and alts.floating.any(t, low, plain, toks):
             return fam
     return None
 

@@ -125,25 +125,46 @@ def _mark_tables(units: list[Unit]) -> None:
 _IS_STOP = STOPWORDS.__contains__
 
 
-#: Non-word characters, apostrophes excepted, that a whitespace-separated
-#: token may carry around a plain word ("(word),"); a test guards the set.
-_TOKEN_PUNCT = ".,;:!?\"()[]{}<>“”‘„«»‹›—–-…/\\|*#~=+&%$@^`"
+#: Non-word characters a white-space-separated token may carry around a
+#: plain word ("(word),"): stripped before testing it for letters. The
+#: apostrophes are among them: _WORD joins letters across an apostrophe
+#: only between letters of the same token. (A test guards the set.)
+_TOKEN_EDGE = ".,;:!?\"()[]{}<>“”‘„«»‹›—–-…/\\|*#~=+&%$@^`'’"
 
 
 def _features(u: Unit) -> None:
     text = u.text
     low = u.low = text.lower()
     # The words (_WORD) and the key's \w+ runs, found together: neither
-    # crosses white space, and a token that is letters once its punctuation
-    # is stripped is one of each (the regexes read only the other tokens).
+    # crosses white space, and a token that is letters once its edges are
+    # stripped is one of each; the commonest other shapes are read here,
+    # the rest by the regexes.
     words: list[str] = []
     keys: list[str] = []
     for t in low.split():
         if not t.isalpha():
-            s = t.strip(_TOKEN_PUNCT)
+            s = t.strip(_TOKEN_EDGE)
             if not s.isalpha():
-                words += _WORD.findall(t)
-                keys += _KEYWORD.findall(t)
+                if not s:
+                    continue  # punctuation only
+                if s.isdecimal():
+                    keys.append(s)  # a number: a \w+ run, no word
+                    continue
+                a, sep, b = s.partition("’" if "’" in s else "'")
+                if sep and a.isalpha() and b.isalpha():
+                    words.append(s)  # "it's": one word, two runs
+                    keys.append(a)
+                    keys.append(b)
+                    continue
+                a, sep, b = s.partition("-")
+                if sep and a.isalpha() and b.isalpha():
+                    words.append(a)  # "well-known": two of each
+                    words.append(b)
+                    keys.append(a)
+                    keys.append(b)
+                    continue
+                words += _WORD.findall(s)
+                keys += _KEYWORD.findall(s)
                 continue
             t = s
         words.append(t)
@@ -173,10 +194,18 @@ def _features(u: Unit) -> None:
     )
 
 
+def _same_reading(u: Unit, v: Unit) -> None:
+    """Give *u* what _features, _family and the artifact test found for *v*,
+    a unit with the same text."""
+    u.words, u.nw, u.sw, u.ends, u.good = v.words, v.nw, v.sw, v.ends, v.good
+    u.key, u.low, u.toks, u.plain, u.footer = v.key, v.low, v.toks, v.plain, v.footer
+    u.fam, u.reason = v.fam, v.reason
+
+
 def _is_artifact(u: Unit) -> bool:
     if len(u.text) > 8:
         return _HAS_ALPHA.search(u.text) is None
-    letters = sum(1 for c in u.text if c.isalpha())
+    letters = sum(map(str.isalpha, u.text))
     if letters == 0:
         return True
     return len(u.text) <= 4 and letters <= 2 and u.text.lower() not in ("i", "a", "ok", "no", "yes")
@@ -298,7 +327,15 @@ def _split_site(title: str) -> tuple[str, str | None]:
 def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | None = None) -> Article:
     art = Article()
     n = len(units)
+    # Features and family are functions of the text alone: a line the page
+    # repeats ("Reply", "Like", a comment's timestamp) is read once.
+    seen: dict[str, Unit] = {}
     for u in units:
+        v = seen.get(u.text)
+        if v is not None:
+            _same_reading(u, v)
+            continue
+        seen[u.text] = u
         _features(u)
         u.fam = _family(u) if len(u.text) > 2 else None
         if u.fam is None and _is_artifact(u):
