@@ -399,3 +399,24 @@ def test_filter_without_the_titles_index(tmp_path: Path) -> None:
                       ("100% sure", {"100% sure_thing"}), ("[@CLICK", {"[@click=app.quit]Click[/]"})]:
         listing.set_query(q)
         assert {e.title for e in listing.rows(0, 100)} == expect, q
+
+
+async def test_widget_filter_with_uri_characters_in_the_home(tmp_path: Path) -> None:
+    """The worker's read-only connection finds a database whose folder name
+    has URI characters (?, #, %)."""
+    from tui.core.listing import connect_read_only
+    from tui.ui.widgets.source_list import SourceList
+
+    home = tmp_path / "we?ird #home %41"
+    listing = Listing(story_db(home, 300), [ROOT])
+    conn = connect_read_only(listing.db.path)
+    assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 300
+    conn.close()
+    app = list_app()
+    async with app.run_test(size=(80, 30)) as pilot:
+        sl = app.query_one(SourceList)
+        sl.set_listing(listing)
+        sl.set_filter("number 29")
+        await settle(app, pilot)
+        assert [e.title for e in sl.visible_entries] == ["Story number 29"] + [
+            f"Story number {n}" for n in range(290, 300)]

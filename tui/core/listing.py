@@ -327,13 +327,20 @@ class Listing:
         return _entry(r) if r else None
 
 
+def connect_read_only(db_path: str | os.PathLike[str], **kwargs) -> sqlite3.Connection:
+    """A read-only connection to the database at *db_path* (any characters
+    in the path: it is quoted into the URI)."""
+    from urllib.parse import quote
+
+    return sqlite3.connect(f"file:{quote(os.fspath(db_path))}?mode=ro", uri=True, timeout=10,
+                           **kwargs)
+
+
 def ok_paths(db_path: str, roots: Iterable[str | os.PathLike[str]]) -> list[str]:
     """Paths of the readable articles under *roots*, in path order (opens its
     own read-only connection: callable from a worker thread)."""
-    import sqlite3
-
     where, params = _roots_sql(_root_keys(roots))
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    conn = connect_read_only(db_path)
     try:
         return [p for (p,) in conn.execute(
             "SELECT path FROM articles INDEXED BY articles_list WHERE status = 'ok' "

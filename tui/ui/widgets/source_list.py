@@ -28,7 +28,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tui.core.library import Entry
-from tui.core.listing import PAGE, PAGES_KEPT, Listing, normalize_query
+from tui.core.listing import PAGE, PAGES_KEPT, Listing, connect_read_only, normalize_query
 
 #: Every row is a title line and a details line.
 ROW_HEIGHT = 2
@@ -317,8 +317,7 @@ class SourceList(OptionList):
         listing = self.listing
         assert listing is not None
         try:
-            conn = sqlite3.connect(f"file:{listing.db.path}?mode=ro", uri=True, timeout=10,
-                                   check_same_thread=False)
+            conn = connect_read_only(listing.db.path, check_same_thread=False)
         except sqlite3.Error:
             conn = None
         ids = None
