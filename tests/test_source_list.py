@@ -420,3 +420,23 @@ async def test_widget_filter_with_uri_characters_in_the_home(tmp_path: Path) -> 
         await settle(app, pilot)
         assert [e.title for e in sl.visible_entries] == ["Story number 29"] + [
             f"Story number {n}" for n in range(290, 300)]
+
+
+async def test_widget_full_list_is_patched_not_rebuilt(tmp_path: Path) -> None:
+    """``entries`` (every row, for the palette) is built once; one row's
+    change patches it in place (no second read of the library)."""
+    from tui.ui.widgets.source_list import SourceList
+
+    listing = Listing(story_db(tmp_path, 500), [ROOT])
+    app = list_app()
+    async with app.run_test(size=(80, 30)) as pilot:
+        sl = app.query_one(SourceList)
+        sl.set_listing(listing)
+        await pilot.pause()
+        every = sl.entries
+        assert [e.path for e in every] == [f"{ROOT}/{i:06d}.txt" for i in range(500)]
+        sl.update_entry(f"{ROOT}/000321.txt", marks=9, read=True)
+        assert sl.entries is every
+        assert (every[321].marks, every[321].read) == (9, True)
+        sl.reload()
+        assert sl.entries is not every and sl.entries[321].read is False  # from the database

@@ -15,6 +15,7 @@ Titles, outlets and file names are untrusted: they only ever go into
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_left
 from collections import OrderedDict
 from typing import Callable, Iterator, Sequence
 
@@ -439,7 +440,11 @@ class SourceList(OptionList):
                     setattr(o.entry, k, v)
                 o._built = False
                 o._visual = None
-        self._all = None  # (the palette's full list: read again when next needed)
+        if self._all is not None:  # the palette's full list, in path order
+            i = bisect_left(self._all, path, key=lambda e: e.path)
+            if i < len(self._all) and self._all[i].path == path:
+                for k, v in changes.items():
+                    setattr(self._all[i], k, v)
         self._option_render_cache.clear()
         self.refresh()
 
