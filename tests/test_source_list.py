@@ -438,5 +438,7 @@ async def test_widget_full_list_is_patched_not_rebuilt(tmp_path: Path) -> None:
         sl.update_entry(f"{ROOT}/000321.txt", marks=9, read=True)
         assert sl.entries is every
         assert (every[321].marks, every[321].read) == (9, True)
+        sl.set_filter("number 32", wait=True)  # the filter does not change it
+        assert sl.entries is every and len(every) == 500
         sl.reload()
         assert sl.entries is not every and sl.entries[321].read is False  # from the database

@@ -261,6 +261,7 @@ class SourceList(OptionList):
         """Show *listing*'s rows; keep the highlight on path *keep* (or the current one)."""
         keep = keep if keep is not None else self.highlighted_path
         self.listing = listing
+        self._all = None
         self._apply(keep)
 
     def reload(self, *, keep: str | None = None) -> None:
@@ -268,6 +269,7 @@ class SourceList(OptionList):
         keep = keep if keep is not None else self.highlighted_path
         if self.listing is not None:
             self.listing.refresh()
+        self._all = None
         self._apply(keep)
 
     def set_filter(self, query: str, *, wait: bool = False) -> None:
@@ -362,7 +364,6 @@ class SourceList(OptionList):
         self._rows = _Rows(self.listing)
         self._rows.built = built
         self._options = self._rows  # type: ignore[assignment]
-        self._all = None
         self._mouse_hovering_over = None
         self._option_render_cache.clear()
         if len(self._rows):
