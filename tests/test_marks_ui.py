@@ -119,7 +119,7 @@ async def test_m_marks_the_cursor_paragraph_and_it_persists(home: Path, seeds_di
     # Restart: the mark is still there and shown.
     app2 = CopydeskApp(roots=[seeds_dir], home=str(home))
     async with app2.run_test(size=(120, 40)) as pilot:
-        await settle(app2, pilot)
+        await ready(app2, pilot)
         assert app2.current_path == path
         assert mark_highlights(app2) == {m.uuid: (s, e, "yellow", False)}
         assert entry_marks(app2, path) == 1
@@ -175,7 +175,7 @@ def story_dir(tmp_path: Path) -> Path:
 async def test_sentence_selection_marks_part_of_a_paragraph(home: Path, story_dir: Path) -> None:
     app = CopydeskApp(roots=[story_dir], home=str(home))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await ready(app, pilot)
         reader = app.reader
         block = multi_sentence_block(reader.article)
         reader = await start(app, pilot, cursor=block)
@@ -212,8 +212,7 @@ async def test_a_marks_and_annotates(home: Path, seeds_dir: Path) -> None:
         assert NoteEditor.NEW_MARK_HINT in screen_text(app)
         await pilot.press(*"Key line", "enter", *"second")
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert not isinstance(app.screen, NoteEditor)
+        await wait_until(pilot, lambda: not isinstance(app.screen, NoteEditor), "the editor closed")
         [m] = marks_for(app.db, app.current_path)
         assert m.note == "Key line\nsecond"
         assert mark_highlights(app)[m.uuid][3] is True  # note marker
@@ -379,7 +378,7 @@ async def test_marks_screen_lists_toggles_and_jumps(home: Path, seeds_dir: Path)
     first, last = sorted(made)
     app = CopydeskApp(roots=[seeds_dir], home=str(home))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await ready(app, pilot)
         app.open_path(first)
         await pilot.pause()
         await pilot.press("apostrophe")
@@ -478,7 +477,7 @@ async def test_marks_screen_edits_deletes_undoes_and_copies(home: Path, seeds_di
     uid, quote = made[first]
     app = CopydeskApp(roots=[seeds_dir], home=str(home))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await ready(app, pilot)
         app.open_path(first)
         await pilot.pause()
         await pilot.press("apostrophe")
@@ -490,8 +489,8 @@ async def test_marks_screen_edits_deletes_undoes_and_copies(home: Path, seeds_di
         await pilot.press("e")
         await wait_screen(app, pilot, NoteEditor)
         await pilot.press(*"edited", "ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, MarksScreen), "the editor closed")
         await pilot.pause()
-        assert isinstance(app.screen, MarksScreen)
         assert marks_for(app.db, first)[0].note == "edited"
         assert "edited" in screen_text(app)
         # Copy the quote with its source line.
@@ -538,7 +537,7 @@ async def test_orphans_are_listed_not_shown_in_the_text(home: Path, seeds_dir: P
         db.close()
     app = CopydeskApp(roots=[seeds_dir], home=str(home))
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await settle(app, pilot)
+        await ready(app, pilot)
         app.open_path(path)
         await pilot.pause()
         [m] = marks_for(app.db, path)
@@ -557,7 +556,7 @@ async def test_orphans_are_listed_not_shown_in_the_text(home: Path, seeds_dir: P
 async def test_markup_in_quotes_is_literal(home: Path, hostile_library: Path) -> None:
     app = CopydeskApp(roots=[hostile_library], home=str(home))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await ready(app, pilot)
         path = next(e.path for e in app.entries if e.ok)
         app.open_path(path)
         await pilot.pause()
@@ -565,7 +564,7 @@ async def test_markup_in_quotes_is_literal(home: Path, hostile_library: Path) ->
         i = next(i for i, b in enumerate(reader.article.blocks) if "[red]" in b.text)
         reader.cursor = i
         await pilot.press("a", *"[bold]n[/bold]", "ctrl+s")
-        await pilot.pause()
+        await wait_until(pilot, lambda: not isinstance(app.screen, NoteEditor), "the editor closed")
         await pilot.press("apostrophe")
         await wait_screen(app, pilot, MarksScreen)
         text = screen_text(app)
