@@ -42,7 +42,7 @@ EDITING_DESCRIPTION = ("Edit the text: the usual keys (←/→, ⌫/del, ^a/^e s
 MOUSE_HELP = [
     ("click", "a source: open it; a paragraph: move the cursor there"),
     ("wheel", "scroll the pane under the pointer"),
-    ("drag", "select text in the reading pane"),
+    ("drag", "select text in the reading pane (then m marks exactly it)"),
 ]
 
 

@@ -283,4 +283,5 @@ class MarksScreen(Screen[Mark | None]):
             self.notify(Content(f"Could not read the article's details: {e}"), severity="error")
             return
         self.app.copy_to_clipboard(clipboard_text(m, info.title, info.outlet, info.date))
-        self.notify("Quote copied with its source.")
+        # OSC 52: the terminal sets the clipboard, if it allows programs to.
+        self.notify("Quote and source line sent to the clipboard (if your terminal allows it).")
