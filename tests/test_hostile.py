@@ -526,8 +526,8 @@ def test_file_vanishing_during_scan(tmp_path, monkeypatch):
         (lib_dir / n).write_text(hostile.article_text(f"Story {n}"))
     real_walk = library_mod._walk
 
-    def walk_then_delete(roots, skipped):
-        items = list(real_walk(roots, skipped))
+    def walk_then_delete(roots, skipped, *args):
+        items = list(real_walk(roots, skipped, *args))
         (lib_dir / "b.txt").unlink()
         yield from items
 

@@ -412,7 +412,7 @@ def bytes_to_text(data: bytes, path: str | os.PathLike[str] | None = None) -> st
     for empty/whitespace-only content and ``ArticleError("binary")`` for
     binary data; otherwise the decoded, control-free text."""
     p = os.fspath(path) if path is not None else None
-    if not data.strip():
+    if not data or data.isspace():  # (= not data.strip(), without copying the bytes)
         raise ArticleError("empty", p)
     if looks_binary(data):
         raise ArticleError("binary", p)
