@@ -151,9 +151,11 @@ def test_only_commands_that_write_create_a_missing_home(tmp_path: Path, seeds_di
     monkeypatch.setenv("COPYDESK_HOME", str(missing))
     assert main(["marks", "export"]) == 2
     assert "no copydesk home" in one_line_error(capsys.readouterr().err)
-    # clean needs no home at all.
+    # clean needs no home at all (and takes --home like the others, unused).
     article = seeds_dir / sorted(os.listdir(seeds_dir))[0]
     assert main(["clean", str(article)]) == 0
+    assert capsys.readouterr().out.strip()
+    assert main(["--home", str(missing), "clean", str(article)]) == 0
     assert capsys.readouterr().out.strip()
     # search: a small library is searched directly, without the home...
     assert main(["search", "biden", str(seeds_dir), "--home", str(missing)]) == 0

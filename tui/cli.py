@@ -56,6 +56,9 @@ def _command_parser(command: str, argv: list[str]) -> tuple[argparse.ArgumentPar
         p.add_argument("--format", choices=("markdown", "text", "json"), default="markdown",
                        help="markdown (default), text, or json (the article's fields)")
         p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+        p.add_argument("--home", metavar="DIR",
+                       help="accepted like the other commands', but unused: clean reads and "
+                       "writes no database (a missing DIR is not created)")
     elif command == "search":
         p.description = "Search the library's titles (default) or passages."
         p.add_argument("query", metavar="QUERY")
