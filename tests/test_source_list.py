@@ -107,6 +107,21 @@ def test_filter_matches_a_brute_force_filter(tmp_path: Path, seed: int) -> None:
         assert listing.count() == len(expect), q
 
 
+@pytest.mark.parametrize("dense", [0.0, 1.0])
+def test_both_plans_of_a_trigram_query_agree(tmp_path: Path, monkeypatch, dense: float) -> None:
+    """Dense matches are read in path order from the list's index, sparse
+    ones sorted by path: the same rows either way."""
+    from tui.core import listing as listing_mod
+
+    titles = random_titles(400, 5)
+    listing = Listing(make_db(tmp_path, titles), [ROOT])
+    monkeypatch.setattr(listing_mod, "DENSE", dense)
+    for q in ["abc", "ABC", "a b", "%_\"", "straße", "ΣΊΣ", "[@click", "xyz", "100% sure_thing"]:
+        listing.set_query(q)
+        assert view(listing) == reference(titles, q), q
+        listing.set_query("")
+
+
 def test_semantics_spelled_out(tmp_path: Path) -> None:
     titles = [(f"{ROOT}/{i}.txt", t) for i, t in enumerate(HOSTILE)]
     listing = Listing(make_db(tmp_path, titles), [ROOT])
@@ -201,6 +216,7 @@ def test_titles_index_follows_the_library(tmp_path: Path) -> None:
     assert [e.title for e in listing.rows(0, 10)] == ["Delta tale"]
     (lib / "b.md").write_text("# Beta story\n\nBack again text.\n")  # missing -> ok again
     library.scan(jobs=1)
+    listing.refresh()
     listing.set_query("beta")
     assert [e.title for e in listing.rows(0, 10)] == ["Beta story"]
     n = db.conn.execute("SELECT COUNT(*) FROM article_titles").fetchone()[0]

@@ -44,6 +44,9 @@ PAGE = 64
 PAGES_KEPT = 8
 #: Queries at least this long use the trigram index.
 TRIGRAM_MIN = 3
+#: A trigram query matching more than this share of the library is read in
+#: path order from the list's index (sorting 50k matches by path costs more).
+DENSE = 0.25
 
 _COLUMNS = ("a.id, a.path, a.title, a.outlet, a.author, a.published, a.dateline, a.words, "
             "a.status, a.error, COALESCE(r.read, 0), "
@@ -130,18 +133,33 @@ class Listing:
     def _where(self, col: str = "a.path") -> tuple[str, list[str]]:
         return _roots_sql(self._keys, col)
 
-    def match(self, query: str, conn: sqlite3.Connection | None = None) -> array:
+    def match(self, query: str, conn: sqlite3.Connection | None = None,
+              total: int | None = None) -> array:
         """Ids of the articles under the roots whose title matches *query*
         (normalized), in path order; through *conn* if given (a worker
-        thread's own connection), else the database's."""
+        thread's own connection), else the database's. *total*: the
+        library's size if known (:meth:`totals`; picks the plan)."""
         query = normalize_query(query)
         cur = (conn or self.db.conn).cursor()
         cur.row_factory = None
         where, params = self._where("path")
         if len(query) >= TRIGRAM_MIN and self.has_titles_index(conn):
-            sql = ("SELECT rowid AS id FROM article_titles WHERE article_titles MATCH ? "
-                   f"AND {where} ORDER BY path")
-            params = [fts_phrase(query), *params]
+            phrase = fts_phrase(query)
+            if total is None and conn is None:
+                total = self.totals()[0]
+            n = cur.execute("SELECT COUNT(*) FROM article_titles WHERE article_titles MATCH ?",
+                            [phrase]).fetchone()[0]  # (no row read: ~1 ms for 50k)
+            if total and n > DENSE * total:
+                # Most titles match: walk the list's index in path order and
+                # keep the matches, rather than sorting them all by path.
+                sql = ("SELECT id FROM articles INDEXED BY articles_list WHERE status != 'missing' "
+                       f"AND {where} AND id IN (SELECT rowid FROM article_titles "
+                       "WHERE article_titles MATCH ?) ORDER BY path")
+                params = [*params, phrase]
+            else:
+                sql = ("SELECT rowid AS id FROM article_titles WHERE article_titles MATCH ? "
+                       f"AND {where} ORDER BY path")
+                params = [phrase, *params]
         else:
             # Short queries; or a read-only database from before migration 4.
             sql = ("SELECT id FROM articles INDEXED BY articles_list WHERE status != 'missing' "

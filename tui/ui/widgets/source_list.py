@@ -289,7 +289,7 @@ class SourceList(OptionList):
         if query == listing.query:
             return
         if query and not wait and self.is_mounted:
-            self._match(query)
+            self._match(query, listing.totals()[0])
             return
         keep = self.highlighted_path
         if listing.set_query(query):
@@ -315,7 +315,7 @@ class SourceList(OptionList):
                 pass
 
     @work(thread=True, exclusive=True, group="source-filter", exit_on_error=False)
-    def _match(self, query: str) -> None:
+    def _match(self, query: str, total: int) -> None:
         worker = get_current_worker()
         listing = self.listing
         assert listing is not None
@@ -329,7 +329,7 @@ class SourceList(OptionList):
             try:
                 if worker.is_cancelled:
                     return
-                ids = listing.match(query, conn)
+                ids = listing.match(query, conn, total)
             except sqlite3.Error:
                 if worker.is_cancelled or query != self._wanted:
                     return  # interrupted by a newer query
