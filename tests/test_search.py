@@ -341,6 +341,21 @@ def test_cli_paths_and_home(seeds_dir, tmp_path):
     assert paths >= {str(Path(seeds_dir, SEEDS[0].name).resolve()), str(Path(seeds_dir, SEEDS[1].name).resolve())}
 
 
+def test_cli_home_with_uri_characters_in_its_name(seeds_dir, tmp_path):
+    """The database is opened read-only through a file: URI; a home whose
+    name holds ?, # or % must still be that home (they are quoted)."""
+    from tui.cli import main
+
+    home = tmp_path / "we?ird #home %41"
+    assert main(["index", str(seeds_dir), "--home", str(home)]) == 0
+    rc, out, err = run_cli("every dollar", str(seeds_dir), "--passages", "--format", "json", home=home)
+    assert rc == 0, err
+    rows = [json.loads(l) for l in out.splitlines()]
+    assert rows and all("every dollar" in r["passage"].lower() or "dollar" in r["passage"].lower() for r in rows)
+    assert (home / "search-index").is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [home.name]
+
+
 def test_cli_no_match_and_usage_errors(tmp_path):
     rc, out, err = run_cli("zzqxvw")
     assert rc == 1 and out == "" and "no matches" in err

@@ -151,6 +151,15 @@ MIGRATIONS: list[str] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+
+def connect_read_only(db_path: str | os.PathLike[str], **kwargs) -> sqlite3.Connection:
+    """A read-only connection to the database at *db_path*, whatever
+    characters its path holds (``?``, ``#``, ``%`` are quoted into the URI)."""
+    from urllib.parse import quote
+
+    kwargs.setdefault("timeout", 10)
+    return sqlite3.connect(f"file:{quote(os.fspath(db_path))}?mode=ro", uri=True, **kwargs)
+
 class DatabaseError(Exception):
     """A database problem the user must be told about (one clear line)."""
 
@@ -342,9 +351,8 @@ class Database:
     @staticmethod
     def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
         if read_only:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
-                                   timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                   check_same_thread=False)
+            conn = connect_read_only(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                     check_same_thread=False)
         else:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                    check_same_thread=False)

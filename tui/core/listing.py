@@ -35,7 +35,7 @@ from array import array
 from collections import OrderedDict
 from typing import Iterable
 
-from tui.core.db import Database
+from tui.core.db import Database, connect_read_only  # noqa: F401 (re-exported)
 from tui.core.library import Entry, _root_keys, _roots_sql
 
 #: Rows fetched per query (a page of the window cache).
@@ -344,14 +344,6 @@ class Listing:
                         "ORDER BY a.path LIMIT 1", params).fetchone()
         return _entry(r) if r else None
 
-
-def connect_read_only(db_path: str | os.PathLike[str], **kwargs) -> sqlite3.Connection:
-    """A read-only connection to the database at *db_path* (any characters
-    in the path: it is quoted into the URI)."""
-    from urllib.parse import quote
-
-    return sqlite3.connect(f"file:{quote(os.fspath(db_path))}?mode=ro", uri=True, timeout=10,
-                           **kwargs)
 
 
 def ok_paths(db_path: str, roots: Iterable[str | os.PathLike[str]]) -> list[str]:

@@ -58,6 +58,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
+from tui.core.db import connect_read_only
 from tui.core.model import Article
 
 # -- tokens and terms ------------------------------------------------------
@@ -428,8 +429,7 @@ class SqliteStore:
     def _db(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self._local.conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True,
-                                                      timeout=10)
+            conn = self._local.conn = connect_read_only(self.db_path)
         return conn
 
     def text(self, unit: int) -> str:
@@ -469,7 +469,7 @@ def library_signature(db_path: str, paths: Iterable[str]) -> list:
     gone, or other roots)."""
     import hashlib
 
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    conn = connect_read_only(db_path)
     try:
         row = conn.execute("SELECT COUNT(*), COALESCE(MAX(indexed_at), 0), COALESCE(SUM(id), 0), "
                            "COALESCE(SUM(status = 'ok'), 0) FROM articles").fetchone()
@@ -502,7 +502,7 @@ def library_index(db_path: str, paths: Iterable[str], *,
     paths = list(paths)
     sig = library_signature(db_path, paths)
     folder = Path(db_path).parent / INDEX_DIR
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    conn = connect_read_only(db_path)
     try:
         docs = docs_from_db(conn, paths)
     finally:
@@ -646,7 +646,7 @@ class SearchIndex:
         store: ListStore | SqliteStore
         if db_path is not None:
             store = SqliteStore(db_path)
-            conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+            conn = connect_read_only(db_path)
             try:
                 rows = iter(conn.execute("SELECT article_id, idx, text FROM paragraphs "
                                          "ORDER BY article_id, idx"))
