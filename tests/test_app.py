@@ -462,3 +462,21 @@ async def test_keys_typed_right_after_tab_and_enter_go_to_the_new_pane(home: Pat
         await pilot.pause()
         assert app.current_path == sl.visible_entries[1].path
         assert app.query_one(ArticleView).cursor == 2
+
+
+async def test_a_position_save_due_at_shutdown_is_harmless(home: Path, seeds_dir: Path) -> None:
+    """The delayed reading-position save may fire while the app closes,
+    after its screen is gone: it must neither raise nor write a bogus row."""
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j")
+        await pilot.pause()
+        assert app.current_path is not None
+        opened = app.current_path
+    # The pane is gone now; the timer's callback runs as it would late.
+    assert not app.query("#reader")
+    app._save_current_state()
+    with sqlite3.connect(home / "copydesk.db") as conn:
+        rows = conn.execute("SELECT cursor FROM reading_state WHERE path = ?", (opened,)).fetchall()
+    assert rows == [] or all(isinstance(c, int) for (c,) in rows)

@@ -293,7 +293,7 @@ async def test_widget_fetches_and_builds_only_the_visible_window(tmp_path: Path)
         assert sl.option_count == N_ROWS
         assert sl.virtual_size.height == 2 * N_ROWS
         text = shown(sl)
-        assert "Story number 0" in text and "Outlet · 2024-11-18 · 2 min  ✎1" in text
+        assert "Story number 0" in text and "Outlet · 2024-11-18 · 2 min  ▍1" in text
         assert "● Story number 2" in text
         row1 = sl.render_line(2).text  # row 1 (read): no unread dot
         assert "Story number 1" in row1 and "●" not in row1
@@ -372,7 +372,7 @@ async def test_widget_updates_one_row(tmp_path: Path) -> None:
         sl.update_entry(f"{ROOT}/000004.txt", read=True, marks=7)
         await pilot.pause()
         text = shown(sl)
-        assert "● Story number 4" not in text and "✎7" in text
+        assert "● Story number 4" not in text and "▍7" in text
         assert listing.rows_fetched == fetched  # no re-read of the library
         assert listing.unread() == N_ROWS - 50  # counted from the database
 

@@ -326,7 +326,12 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
     def _current_state(self) -> ReadingState | None:
         if self.current_path is None:
             return None
-        reader = self.reader
+        # The save timer can fire while the app shuts down, after the
+        # screen (and the reading pane) is gone: nothing left to save then.
+        readers = self.query("#reader").results(ArticleView)
+        reader = next(readers, None)
+        if reader is None:
+            return None
         return ReadingState(self.current_path, read=True, cursor=int(reader.cursor),
                             scroll=float(reader.scroll_y))
 

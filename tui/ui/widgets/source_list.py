@@ -34,7 +34,8 @@ from tui.core.listing import PAGE, PAGES_KEPT, Listing, connect_read_only, norma
 #: Every row is a title line and a details line.
 ROW_HEIGHT = 2
 UNREAD = "●"
-MARKS = "✎"
+#: Before the number of marks: a highlight bar ("✎" is the reading pane's sign for a note).
+MARKS = "▍"
 #: Reading speed for the "N min" hint (the same as Article.reading_minutes).
 WORDS_PER_MINUTE = 230
 
