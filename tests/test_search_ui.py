@@ -344,3 +344,49 @@ async def test_index_staleness_is_checked_once_per_scan_not_per_keystroke(
         app.action_rescan()
         await settle(app, pilot)
         assert len(calls) >= built + 2 and app._search_index is not index  # rebuilt
+
+
+async def test_first_passage_index_shows_its_progress(home: Path, seeds_dir: Path, monkeypatch) -> None:
+    """While the paragraphs are indexed for the first time, the passage
+    results say how far along it is (and that titles work meanwhile)."""
+    import threading
+
+    import tui.core.search as search
+
+    monkeypatch.setattr(search, "PROGRESS_EVERY", 1)
+    gate, seen = threading.Event(), []
+    real_build = search.SearchIndex.build.__func__
+
+    def slow_build(cls, docs, **kw):
+        report = kw.get("on_progress")
+
+        def held(done, total):
+            seen.append((done, total))
+            report(done, total)
+            if done == 2:
+                gate.wait(10)   # hold the build two articles in
+        kw["on_progress"] = held if report else None
+        return real_build(cls, docs, **kw)
+
+    monkeypatch.setattr(search.SearchIndex, "build", classmethod(slow_build))
+    app = CopydeskApp(roots=[seeds_dir], home=str(home))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")          # no settle: the build is held open
+        await pilot.press(*">every dollar")
+        for _ in range(100):
+            if "40% of 5 articles" in str(app.query_one(SearchResults).border_title):
+                break
+            await pilot.pause(0.05)
+        title = str(app.query_one(SearchResults).border_title)
+        assert "indexing paragraphs… 40% of 5 articles" in title and "titles work now" in title
+        gate.set()
+        await settle(app, pilot)
+        for _ in range(100):
+            res = app.query_one(SearchResults)
+            if res.option_count:
+                break
+            await pilot.pause(0.05)
+        assert res.option_count and "indexing" not in str(res.border_title)
+    assert seen[0] == (0, 5) and seen[-1] == (5, 5)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)

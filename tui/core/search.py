@@ -493,8 +493,13 @@ def _release_memory() -> None:
 INDEX_DIR = "search-index"
 
 
+#: Articles between two progress reports of :meth:`SearchIndex.build`.
+PROGRESS_EVERY = 250
+
+
 def library_index(db_path: str, paths: Iterable[str], *,
                   on_titles: Callable[["SearchIndex"], None] | None = None,
+                  on_progress: Callable[[int, int], None] | None = None,
                   save: bool = True) -> "SearchIndex":
     """The search index of the articles at *paths* in the library database:
     loaded from the home's saved index when it is current, else built (and
@@ -510,7 +515,7 @@ def library_index(db_path: str, paths: Iterable[str], *,
     ix = SearchIndex.load(folder, docs, db_path, sig)
     if ix is not None:
         return ix
-    ix = SearchIndex.build(docs, db_path=db_path, on_titles=on_titles)
+    ix = SearchIndex.build(docs, db_path=db_path, on_titles=on_titles, on_progress=on_progress)
     _release_memory()
     if save:
         try:
@@ -615,13 +620,16 @@ class SearchIndex:
 
     @classmethod
     def build(cls, docs: Iterable[Doc], *, db_path: str | None = None,
-              on_titles: Callable[["SearchIndex"], None] | None = None) -> "SearchIndex":
+              on_titles: Callable[["SearchIndex"], None] | None = None,
+              on_progress: Callable[[int, int], None] | None = None) -> "SearchIndex":
         """Index *docs*. With *db_path*, paragraph texts are read from that
         database's ``paragraphs`` table (docs from :func:`docs_from_db`).
 
         Titles are indexed first (fast); *on_titles*, if given, then gets a
         titles-only index (``passages_ready`` false) to use while the
-        paragraphs are indexed."""
+        paragraphs are indexed. *on_progress(done, total)* is called as the
+        articles' paragraphs are indexed (every :data:`PROGRESS_EVERY`
+        articles, and once at the end)."""
         ix = cls()
         docs = list(docs)
         if db_path is not None:
@@ -652,6 +660,8 @@ class SearchIndex:
                                          "ORDER BY article_id, idx"))
                 pending: tuple[int, int, str] | None = next(rows, None)
                 for di, d in enumerate(docs):
+                    if on_progress is not None and di % PROGRESS_EVERY == 0:
+                        on_progress(di, len(docs))
                     aid = d.article_id
                     if aid is not None:
                         while pending is not None and pending[0] < aid:
@@ -669,12 +679,16 @@ class SearchIndex:
         else:
             store = ListStore()
             for di, d in enumerate(docs):
+                if on_progress is not None and di % PROGRESS_EVERY == 0:
+                    on_progress(di, len(docs))
                 for idx, text in enumerate(d.paragraphs):
                     bb.add(text)
                     store.add(text)
                     unit_doc.append(di)
                     unit_idx.append(idx)
                 first.append(len(unit_doc))
+        if on_progress is not None:
+            on_progress(len(docs), len(docs))
         ix.body = bb.build()
         ix.unit_doc = np.frombuffer(unit_doc, dtype=np.int32).copy()
         ix.unit_idx = np.frombuffer(unit_idx, dtype=np.int32).copy()

@@ -59,6 +59,15 @@ class SearchIndexReady(Message):
         self.partial = partial
 
 
+class SearchIndexProgress(Message):
+    """Paragraphs of *done* of *total* articles indexed (first build)."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+
 class SamePassageDone(Message):
     def __init__(self, path: str, paragraph: int, source: str, hits: list, stories: list) -> None:
         super().__init__()
@@ -81,6 +90,8 @@ class SearchMixin:
     _search_index: "SearchIndex | None" = None
     _search_signature: list | None = None
     _search_building = False
+    #: (articles done, articles) of the paragraphs index being built.
+    _search_progress: tuple[int, int] = (0, 0)
     _search_waiting: str | None = None
     _same_waiting: tuple[str, int, str] | None = None
     #: The last passage query that found something (for n/N).
@@ -109,6 +120,7 @@ class SearchMixin:
         if self._search_building:
             return
         self._search_building = True
+        self._search_progress = (0, 0)
         self._search_build(str(self.db.path), list(self.roots))  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="search-index", exit_on_error=False)
@@ -123,12 +135,28 @@ class SearchMixin:
             def titles_ready(part) -> None:
                 self.post_message(SearchIndexReady(part, sig, partial=True))  # type: ignore[attr-defined]
 
-            index = library_index(db_path, paths, on_titles=titles_ready,
+            def progress(done: int, total: int) -> None:
+                self.post_message(SearchIndexProgress(done, total))  # type: ignore[attr-defined]
+
+            index = library_index(db_path, paths, on_titles=titles_ready, on_progress=progress,
                                   save=not self.db.read_only)  # type: ignore[attr-defined]
         except Exception as e:  # noqa: BLE001 - shown to the user; the reader keeps working
             self.post_message(SearchIndexReady(None, (), f"{type(e).__name__}: {e}"))  # type: ignore[attr-defined]
             return
         self.post_message(SearchIndexReady(index, sig))  # type: ignore[attr-defined]
+
+    def on_search_index_progress(self, message: SearchIndexProgress) -> None:
+        self._search_progress = (message.done, message.total)
+        if self._search_waiting is not None and self.search_results.visible \
+                and self.search_results.passages:
+            self.search_results.show_message(self._indexing_message(), True)
+
+    def _indexing_message(self) -> str:
+        done, total = self._search_progress
+        if not total:
+            return "indexing paragraphs…"
+        return (f"indexing paragraphs… {done * 100 // total}% of {total:,} articles "
+                "(once; titles work now)")
 
     def on_search_index_ready(self, message: SearchIndexReady) -> None:
         if message.partial:
@@ -204,7 +232,7 @@ class SearchMixin:
         index = self._search_index
         if index is None or (passages and not index.passages_ready):
             self._search_waiting = value
-            results.show_message("indexing paragraphs…" if index is not None
+            results.show_message(self._indexing_message() if index is not None
                                  else "building the search index…", passages)
             self.search_ensure_index()
             return
