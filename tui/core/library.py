@@ -12,6 +12,7 @@ import os
 import re
 import stat as stat_mod
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -583,16 +584,39 @@ class Library:
     def article(self, path: str) -> Article:
         """The cleaned article at *path* (from the index: its row and its
         paragraphs, see :func:`load_doc`)."""
-        row = self.db.execute("SELECT id, status, error, doc FROM articles WHERE path = ?",
-                              (path,)).fetchone()
-        if row is None:
-            raise ArticleError("not in the library", path)
-        if row["status"] != "ok" or not row["doc"]:
-            raise ArticleError(row["error"] or row["status"], path)
-        try:
-            return load_doc(row["doc"], self.db, row["id"])
-        except (ValueError, TypeError) as e:
-            raise ArticleError(f"its entry in the library index is damaged ({e})", path) from None
+        # One snapshot for the row and its paragraphs: another program
+        # (`copydesk index`, the app's scan) re-indexing the file between the
+        # two reads would give the old blocks' lines with the new texts.
+        with read_snapshot(self.db):
+            row = self.db.execute("SELECT id, status, error, doc FROM articles WHERE path = ?",
+                                  (path,)).fetchone()
+            if row is None:
+                raise ArticleError("not in the library", path)
+            if row["status"] != "ok" or not row["doc"]:
+                raise ArticleError(row["error"] or row["status"], path)
+            try:
+                return load_doc(row["doc"], self.db, row["id"])
+            except (ValueError, TypeError) as e:
+                raise ArticleError(f"its entry in the library index is damaged ({e})",
+                                   path) from None
+
+
+@contextmanager
+def read_snapshot(db) -> Iterator[None]:
+    """The reads inside see one state of the database (a deferred read
+    transaction on *db*, a :class:`Database` or an ``sqlite3`` connection in
+    autocommit mode), not each statement its own: a doc and its paragraphs
+    are two statements. Inside a transaction already, nothing is added."""
+    conn = getattr(db, "conn", db)
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")  # (nothing written: ends the snapshot)
 
 
 def load_doc(doc: str | bytes, db=None, article_id: int | None = None) -> Article:

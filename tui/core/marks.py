@@ -289,7 +289,7 @@ def reanchor_stale(db: Database, paths: Iterable[str] | None = None) -> int:
     anchored (its source hash or cleaner version changed), using the cleaned
     text kept in the library index. Returns how many articles were done.
     Articles not in the index (or unreadable now) are left as they are."""
-    from tui.core.library import load_doc
+    from tui.core.library import load_doc, read_snapshot
 
     rows = db.execute(
         """SELECT DISTINCT m.path FROM marks m JOIN articles a ON a.path = m.path
@@ -301,12 +301,15 @@ def reanchor_stale(db: Database, paths: Iterable[str] | None = None) -> int:
     for (path,) in rows:
         if wanted is not None and path not in wanted:
             continue
-        r = db.execute("SELECT id, doc, hash, cleaner_version FROM articles WHERE path = ?",
-                       (path,)).fetchone()
-        try:
-            article = load_doc(r["doc"], db, r["id"])
-        except (ValueError, TypeError):
-            continue
+        # (row and paragraphs in one snapshot: a re-index by another program
+        # in between would anchor the marks on a mix of two versions)
+        with read_snapshot(db):
+            r = db.execute("SELECT id, doc, hash, cleaner_version FROM articles WHERE path = ?",
+                           (path,)).fetchone()
+            try:
+                article = load_doc(r["doc"], db, r["id"])
+            except (ValueError, TypeError):
+                continue
         reanchor(db, path, article, r["hash"], r["cleaner_version"])
         done += 1
     return done
