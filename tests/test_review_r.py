@@ -67,3 +67,27 @@ def test_article_read_is_one_snapshot_when_another_program_reindexes_it(tmp_path
     else:
         assert got == before
     reader.close()
+
+
+def test_search_of_a_small_library_leaves_the_homes_own_files_out(tmp_path, monkeypatch, capsys):
+    """`copydesk search` cleans a small library directly (no --home given):
+    when the copydesk home (COPYDESK_HOME) lies inside the searched folder,
+    its marks exports (exports/*.md) were searched as articles."""
+    from tui.cli import main
+
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "story.txt").write_text(
+        "Lighthouse keepers of the north\n\nThe lighthouse keepers of the north coast "
+        "kept their lamps burning through the long winter storms of that year.\n",
+        encoding="utf-8")
+    home = root / "copydesk-home"
+    (home / "exports").mkdir(parents=True)
+    (home / "exports" / "marks-library-20260101-000000.md").write_text(
+        "# Marks: lighthouse\n\n> The lighthouse keepers of the north coast kept their "
+        "lamps burning through the long winter storms.\n", encoding="utf-8")
+    monkeypatch.setenv("COPYDESK_HOME", str(home))
+    assert main(["search", "--format", "json", "lighthouse", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "story.txt" in out
+    assert "exports" not in out

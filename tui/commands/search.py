@@ -38,10 +38,13 @@ def _home_exists(home: str) -> bool:
 
 def build_index(roots: list[Path], home: str | None):
     """A SearchIndex over the articles under *roots*."""
+    from tui.core.db import resolve_home
     from tui.core.library import iter_article_files
 
     skipped: list[tuple[str, str]] = []
-    files = list(iter_article_files(roots, skipped))
+    # (the home's own files, e.g. marks exports, are not articles: the
+    # library leaves them out, and so does the direct search below)
+    files = list(iter_article_files(roots, skipped, home=resolve_home(home)))
     if not files:
         raise UsageError("no readable articles (.txt, .md, .html) in "
                          + ", ".join(str(r) for r in roots))
