@@ -91,3 +91,57 @@ def test_search_of_a_small_library_leaves_the_homes_own_files_out(tmp_path, monk
     out = capsys.readouterr().out
     assert "story.txt" in out
     assert "exports" not in out
+
+
+def test_reanchor_stale_reads_the_article_in_one_snapshot(tmp_path):
+    """`copydesk marks` re-anchors marks of re-indexed articles from the
+    library index (row + paragraphs). A re-index by another program between
+    the two reads must not make it skip the article (or anchor the marks on
+    a mix of two versions)."""
+    from tui.core.marks import add_mark, marks_for, reanchor_stale
+
+    root = tmp_path / "lib"
+    root.mkdir()
+    p = root / "a.txt"
+    v1 = ["The harbour master said the ferry would run twice a day from the spring.",
+          "Fishermen welcomed the news but asked for a longer quay for their boats.",
+          "The council will decide on the quay at its next meeting in the town hall."]
+    v2 = [*v1[:2], "The council decided on the quay at its last meeting, to everyone's relief."]
+    v3 = ["Short,\nnew.", "Shorter\nstill.", "Fishermen welcomed the news but asked for a\n"
+          "longer quay for their boats.", "An extra paragraph\nat the end."]
+    _write(p, v1)
+    home = tmp_path / "home"
+    db = Database.open(home)
+    lib = Library(db, [root])
+    lib.scan(jobs=1)
+    art = lib.article(str(p))
+    start = art.text().index("Fishermen")
+    add_mark(db, str(p), art, start, start + len("Fishermen welcomed the news"))
+    _write(p, v2)
+    lib.scan(jobs=1)  # the mark is now stale (another source hash)
+    _write(p, v3)
+
+    real_execute = db.execute
+    fired = []
+
+    def execute_then_reindex(sql, params=()):
+        cur = real_execute(sql, params)
+        if not fired and "doc, hash, cleaner_version FROM articles WHERE path" in sql:
+            fired.append(True)
+            other = Database.open(home)
+            try:
+                Library(other, [root]).scan(jobs=1)
+            finally:
+                other.close()
+        return cur
+
+    db.execute = execute_then_reindex
+    try:
+        done = reanchor_stale(db)
+    finally:
+        db.execute = real_execute
+    assert fired
+    assert done == 1
+    (m,) = marks_for(db, str(p))
+    assert not m.orphan
+    db.close()
