@@ -145,3 +145,46 @@ def test_reanchor_stale_reads_the_article_in_one_snapshot(tmp_path):
     (m,) = marks_for(db, str(p))
     assert not m.orphan
     db.close()
+
+
+async def test_source_list_survives_the_library_shrinking_under_it(tmp_path):
+    """Another program (`copydesk index` after files were deleted) marks
+    articles missing while the app shows the list: rows the list counted are
+    gone when their page is read. End (or scrolling there) raised
+    IndexError in OptionList.watch_highlighted / render: the app crashed.
+    Now the rows read short are placeholders and the list reloads."""
+    from tests.pilot_helpers import settle
+    from tests.test_marks_ui import ready
+    from tui.ui.app import CopydeskApp
+
+    root = tmp_path / "lib"
+    root.mkdir()
+    for i in range(150):
+        (root / f"{i:04d}.txt").write_text(
+            f"Story number {i} of the test library\n\nThe town's council met again on day {i} "
+            "and talked about the bridge, the buses and the budget for a long while.\n",
+            encoding="utf-8")
+    home = tmp_path / "home"
+    app = CopydeskApp(roots=[root], home=home)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(app, pilot)
+        assert len(app.sources._rows) == 150
+        for i in range(100):
+            (root / f"{i:04d}.txt").unlink()
+        other = Database.open(home)
+        try:
+            report = Library(other, [root]).scan(jobs=1)
+        finally:
+            other.close()
+        assert report.missing == 100
+        app.sources.focus()
+        await pilot.pause()
+        await pilot.press("end")
+        await settle(app, pilot)
+        assert app.is_running
+        # The list caught up with the library.
+        assert len(app.sources._rows) == 50
+        await pilot.press("end")
+        await pilot.pause()
+        e = app.sources.highlighted_entry
+        assert e is not None and e.path.endswith("0149.txt")

@@ -60,14 +60,20 @@ def row_content(entry: Entry) -> Content:
     return Content.assemble(line1, "\n", Content.assemble(*parts))
 
 
+def gone_entry() -> Entry:
+    """The row shown for an article that left the library since the list
+    was read (until the list is read again)."""
+    return Entry(0, "", "", status="missing", error="gone since the list was read")
+
+
 class EntryOption(Option):
     """An option whose prompt is built from its entry on first use."""
 
     #: Prompts built, all options (benches and tests).
     prompts = 0
 
-    def __init__(self, entry: Entry, index: int = 0) -> None:
-        super().__init__("", id=None)
+    def __init__(self, entry: Entry, index: int = 0, *, disabled: bool = False) -> None:
+        super().__init__("", id=None, disabled=disabled)
         self.entry = entry
         #: Position in the list (OptionList's mouse metadata).
         self.index = index
@@ -87,12 +93,16 @@ class _Rows(Sequence):
     page at a time, when a row is painted or highlighted, and the last few
     pages are kept."""
 
-    def __init__(self, listing: Listing | None) -> None:
+    def __init__(self, listing: Listing | None,
+                 on_short: Callable[[], None] | None = None) -> None:
         self.listing = listing
         self.count = listing.count() if listing is not None else 0
         self._pages: OrderedDict[int, list[EntryOption]] = OrderedDict()
         #: Options built so far (tests assert it stays near a screenful).
         self.built = 0
+        #: Called when a page reads fewer rows than counted (the library
+        #: shrank under the list: another program marked articles missing).
+        self.on_short = on_short
 
     def __len__(self) -> int:
         return self.count
@@ -106,6 +116,14 @@ class _Rows(Sequence):
         assert self.listing is not None
         opts = [EntryOption(e, p * PAGE + i) for i, e in enumerate(self.listing.page(p))]
         self.built += len(opts)
+        expected = min(PAGE, self.count - p * PAGE)
+        if len(opts) < expected:
+            # Rows counted but gone: placeholders (disabled) until the list
+            # is read again, so painting and moving never index past the end.
+            opts += [EntryOption(gone_entry(), p * PAGE + i, disabled=True)
+                     for i in range(len(opts), expected)]
+            if self.on_short is not None:
+                self.on_short()
         pages[p] = opts
         while len(pages) > PAGES_KEPT:
             pages.popitem(last=False)
@@ -118,11 +136,7 @@ class _Rows(Sequence):
             i += self.count
         if not 0 <= i < self.count:
             raise IndexError(i)
-        opts = self.page(i // PAGE)
-        k = i % PAGE
-        if k >= len(opts):  # the library shrank since the count: a placeholder
-            raise IndexError(i)
-        return opts[k]
+        return self.page(i // PAGE)[i % PAGE]
 
     def __iter__(self) -> Iterator[EntryOption]:
         for i in range(self.count):
@@ -255,6 +269,7 @@ class SourceList(OptionList):
         #: The query typed last (its matches may still be on their way).
         self._wanted = ""
         self._match_conn: sqlite3.Connection | None = None
+        self._short_reload = False
 
     # -- data ----------------------------------------------------------------
 
@@ -362,7 +377,7 @@ class SourceList(OptionList):
             index = self.listing.index_of(keep)
         self._rows.clear()
         built = self._rows.built
-        self._rows = _Rows(self.listing)
+        self._rows = _Rows(self.listing, self._rows_short)
         self._rows.built = built
         self._options = self._rows  # type: ignore[assignment]
         self._mouse_hovering_over = None
@@ -374,6 +389,24 @@ class SourceList(OptionList):
             self.highlighted = None
         self._update_lines()
         self.refresh()
+
+    def _rows_short(self) -> None:
+        """A page read fewer rows than counted: read the list again (after
+        this paint), unless that was asked already."""
+        if not self._short_reload:
+            self._short_reload = True
+            self.call_later(self._reload_short)
+
+    def _reload_short(self) -> None:
+        self._short_reload = False
+        listing = self.listing
+        if listing is None:
+            return
+        keep = self.highlighted_path
+        listing.refresh()
+        if listing.count() != len(self._rows):  # (equal: nothing to do, no loop)
+            self._all = None
+            self._apply(keep)
 
     @property
     def built(self) -> int:
@@ -401,7 +434,9 @@ class SourceList(OptionList):
             opt = self.highlighted_option
         except IndexError:  # the library shrank under the list (reloaded soon)
             return None
-        return opt.entry if isinstance(opt, EntryOption) else None
+        if not isinstance(opt, EntryOption) or opt.disabled:  # (a row gone since)
+            return None
+        return opt.entry
 
     @property
     def highlighted_path(self) -> str | None:
@@ -454,6 +489,8 @@ class SourceList(OptionList):
 
     def action_select(self) -> None:
         option = self.highlighted_option
+        if isinstance(option, EntryOption) and option.disabled:
+            return  # a row gone since the list was read
         if self.on_select is not None and isinstance(option, EntryOption):
             self.on_select(option.entry)
         else:
