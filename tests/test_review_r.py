@@ -188,3 +188,37 @@ async def test_source_list_survives_the_library_shrinking_under_it(tmp_path):
         await pilot.pause()
         e = app.sources.highlighted_entry
         assert e is not None and e.path.endswith("0149.txt")
+
+
+def test_listing_rows_end_when_the_library_shrank_since_the_count(tmp_path):
+    """Listing.rows(offset, limit) walked pages until it had the rows it
+    counted: with rows gone since the count (marked missing by another
+    program) the pages came back empty forever and it never returned."""
+    import threading
+
+    from tui.core.listing import PAGE, Listing
+
+    root = tmp_path / "lib"
+    root.mkdir()
+    n = PAGE * 2 + 10
+    for i in range(n):
+        (root / f"{i:04d}.txt").write_text(f"Title {i}\n\nBody of the article number {i}, "
+                                           "long enough to be an article body.\n",
+                                           encoding="utf-8")
+    home = tmp_path / "home"
+    db = Database.open(home)
+    Library(db, [root]).scan(jobs=1)
+    listing = Listing(db, [root])
+    assert listing.count() == n
+    other = Database.open(home)
+    with other.transaction() as c:
+        c.execute("UPDATE articles SET status = 'missing' WHERE path >= ?",
+                  (str(root / "0050.txt"),))
+    other.close()
+    got: list = []
+    t = threading.Thread(target=lambda: got.append(listing.rows(0, n)), daemon=True)
+    t.start()
+    t.join(10)
+    assert not t.is_alive(), "Listing.rows did not return"
+    assert [e.path for e in got[0]] == [str(root / f"{i:04d}.txt") for i in range(50)]
+    db.close()

@@ -223,6 +223,8 @@ class Listing:
             page = self.page(p)
             lo = max(0, offset - p * PAGE)
             out += page[lo:end - p * PAGE]
+            if len(page) < PAGE:  # the view ends here (rows gone since the count)
+                break
             p += 1
         return out
 
