@@ -148,8 +148,8 @@ def _check_line(s: str) -> None:
     assert (got and got.span()) == (want and want.span()), s
     # The short lines' families, with their order.
     full_a = P.SHORT_ANCHORED.full.match(s)
-    assert (full_a and full_a.lastgroup) == ((m := P.SHORT_ANCHORED.match(s)) and m.lastgroup), s
-    assert (full_a and full_a.lastgroup) == ((m := P.SHORT_ANCHORED.match(s, low, plain, u.toks)) and m.lastgroup), s
+    assert (full_a and full_a.lastgroup) == P.SHORT_ANCHORED.first(s), s
+    assert (full_a and full_a.lastgroup) == P.SHORT_ANCHORED.first(s, low, plain), s
     full_f = P.SHORT_FLOATING.rx.search(s)
     got_f = P.SHORT_FLOATING.search(s, low, plain, toks)
     assert (full_f and full_f.lastgroup) == (got_f and got_f.lastgroup), s
@@ -214,6 +214,12 @@ def test_necessary_words_and_literals():
     assert nw(r"\bviews\s+(?:and\s+)?expressed\b")[-1] == frozenset({"expressed"})
     assert nl(r"com(?:mission|pensation)") in (frozenset({"com"}), frozenset({"mission", "pensation"}))
     assert nl(r"\d+\s*x?") is None
+    fw = P.first_words
+    assert fw(r"(?:share|tweet)\s*:?$", re.I) == frozenset({"share", "tweet"})
+    assert fw(r"comments?\s*(?:\(\d+\)|\d+)?$", re.I) is None  # "comments5"
+    assert fw(r"(?:newest|oldest)(?:\s+(?:newest|oldest))*$", re.I) == frozenset({"newest", "oldest"})
+    assert fw(r"log\s*in", re.I) is None  # "login"
+    assert fw(r"e-?mail\b", re.I) == frozenset({"e", "email"}) and fw(r"e-mail\b", re.I) == frozenset({"e"})
     assert P.first_chars(r"\s*abc") == frozenset(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1fa")
     assert P.first_chars(r"(?:ab|cd)e") == frozenset("ac")
     assert P.first_chars(r"(?:ab|cd)e", re.I) == frozenset("acAC")

@@ -86,13 +86,20 @@ _LEFT_ATS = (_C.AT_BOUNDARY, _C.AT_BEGINNING, _C.AT_BEGINNING_STRING)
 _RIGHT_ATS = (_C.AT_BOUNDARY, _C.AT_END, _C.AT_END_STRING)
 
 
+def _caseless_nonword(v: int) -> bool:
+    """A character that is not a word character, and that IGNORECASE matches
+    to itself only (it has no case)."""
+    c = chr(v)
+    return not _W_CHAR.match(c) and c.lower() == c == c.upper()
+
+
 def _nonword_only(op, av) -> bool:
     """Does this item consume at least one character, and only non-word ones?"""
     if op is _C.LITERAL:
-        return av < 128 and not _W_CHAR.match(chr(av))
+        return _caseless_nonword(av)
     if op is _C.IN:
         return all(
-            (o is _C.LITERAL and v < 128 and not _W_CHAR.match(chr(v))) or (o is _C.CATEGORY and v is _C.CATEGORY_SPACE)
+            (o is _C.LITERAL and _caseless_nonword(v)) or (o is _C.CATEGORY and v is _C.CATEGORY_SPACE)
             for o, v in av
         )
     if op in _REPEATS and av[0] >= 1 and len(av[2].data) == 1:
@@ -263,109 +270,220 @@ def first_chars(src: str, flags: int = 0) -> frozenset[str] | None:
     return None if nullable else f
 
 
+def _starts_nonword(items) -> bool:
+    """Does every non-empty match of *items* begin with a non-word character?"""
+    for op, av in items:
+        if op is _C.AT:
+            continue
+        if _nonword_only(op, av):
+            return True
+        if op in _REPEATS and av[0] == 0 and len(av[2].data) == 1 and _nonword_only(*av[2].data[0]):
+            continue  # "\s*", "[·|]?": nothing, or a non-word character
+        return False
+    return False
+
+
+def _first_words(items) -> frozenset[str] | None:
+    """Lower-case words one of which any match of *items* (at the start of
+    a text) begins with, as the text's first complete ``\\w+`` run; None if
+    unknown."""
+    items = list(items)
+    while items and items[0][0] is _C.AT:
+        items = items[1:]  # zero-width: ^, \b
+    if not items:
+        return None
+    op, av = items[0]
+    rest = items[1:]
+
+    def union(parts):
+        if any(x is None for x in parts):
+            return None
+        return frozenset().union(*parts)
+
+    if op is _C.LITERAL and av < 128 and _W_CHAR.match(chr(av)):
+        j = 1
+        while j < len(items) and items[j][0] is _C.LITERAL and items[j][1] < 128 and _W_CHAR.match(chr(items[j][1])):
+            j += 1
+        run, after = items[:j], items[j:]
+        if not after:
+            return None  # what follows is not known
+        nxt = after[0]
+        if nxt[0] is _C.BRANCH:
+            return union([_first_words(run + list(b.data) + after[1:]) for b in nxt[1][1]])
+        opt = _optional(nxt)
+        if opt is not None:
+            return union([_first_words(run + opt + after[1:]), _first_words(run + after[1:])])
+        if nxt[0] in _REPEATS and nxt[1][0] == 0 and _starts_nonword(nxt[1][2].data):
+            # "x\s*...", "x(?:\s+y)*...": a non-word character, or what comes after
+            return union([frozenset(["".join(chr(v) for _, v in run).lower()]), _first_words(run + after[1:])])
+        if _bound(nxt, "right"):
+            return frozenset(["".join(chr(v) for _, v in run).lower()])
+        return None
+    if op is _C.SUBPATTERN:
+        return _first_words(list(av[3].data) + rest)
+    if op is _C.BRANCH:
+        return union([_first_words(list(b.data) + rest) for b in av[1]])
+    opt = _optional((op, av))
+    if opt is not None:
+        return union([_first_words(opt + rest), _first_words(rest)])
+    if op in _REPEATS and av[0] == 1 and av[1] == 1:
+        return _first_words(list(av[2].data) + rest)
+    return None
+
+
+def first_words(src: str, flags: int = 0) -> frozenset[str] | None:
+    """Words one of which any match of *src* (tried with ``match``) has as
+    the text's first ``\\w+`` run, lower-cased (for text without TRICKY
+    characters); None when not known."""
+    return _first_words(_SP.parse(src, flags).data)
+
+
+_RUN = re.compile(r"\w+")
+
+
 class _Anchored:
-    """``match`` over alternatives ``[(group_name or None, [alt, ...]), ...]``,
-    trying a line only against the alternatives that can start with its
-    first character (regexes built lazily, one per distinct subset).
+    """``match`` over alternatives ``[(group_name or None, [alt, ...]), ...]``
+    (the first alternative, in order, that matches at the start names the
+    group), each alternative tried only when the line can match it:
 
-    An alternative that can start with nearly anything (``.{0,80}[/|]...``)
-    is kept out of the subset when the line fails its literal prefilter
-    (see _Gate): the key of a subset is then the first character and which
-    of those prefilters the line passes."""
+    - when the alternative must begin with one of a few words (first_words),
+      only on a line whose first ``\\w+`` run is one of them;
+    - otherwise, only on a line whose first character it can start with
+      (first_chars), and, for an alternative that can start with nearly
+      anything (``.{0,80}[/|]...``), that holds its cheapest necessary
+      strings.
 
-    __slots__ = ("groups", "flags", "_full", "_firsts", "_wide", "_wide_strs", "_by_key", "_by_subset")
+    Lines with TRICKY characters are tried against all alternatives. The
+    alternatives are compiled one by one, on first use."""
+
+    __slots__ = ("groups", "flags", "alts", "_rx", "_full", "_ready", "_by_word", "_by_char", "_wild",
+                 "_wide", "_wide_in", "_masked", "_cache", "_initials")
 
     #: More possible first characters than this: a "wide" alternative.
     WIDE = 40
 
     def __init__(self, groups: list[tuple[str | None, list[str]]], flags: int = _I):
         self.groups, self.flags = groups, flags
-        self._full: re.Pattern[str] | None | bool = False
-        self._firsts: list[list[frozenset[str] | None]] | None = None
-        self._wide: list[tuple[int, int, tuple[str, ...]]] = []
-        self._wide_strs: list[tuple[str, ...]] = []
-        self._by_key: dict = {}
-        self._by_subset: dict[tuple, re.Pattern[str] | None] = {}
+        self.alts = [(name, a) for name, alts in groups for a in alts]
+        self._rx: list[re.Pattern[str] | None] = [None] * len(self.alts)
+        self._full: re.Pattern[str] | None = None
+        self._ready = False
 
     @property
-    def full(self) -> re.Pattern[str] | None:
-        """All the alternatives in one regex."""
-        if self._full is False:
-            self._full = self._build(None)
-        return self._full  # type: ignore[return-value]
-
-    def _build(self, keep) -> re.Pattern[str] | None:
-        parts = []
-        for k, (name, alts) in enumerate(self.groups):
-            chosen = [a for j, a in enumerate(alts) if keep is None or keep[k][j]]
-            if chosen:
-                body = "|".join(f"(?:{a})" for a in chosen)
-                parts.append(f"(?P<{name}>{body})" if name else body)
-        return re.compile("|".join(parts), self.flags) if parts else None
+    def full(self) -> re.Pattern[str]:
+        """All the alternatives in one regex (the reference)."""
+        if self._full is None:
+            parts = []
+            for name, alts in self.groups:
+                if alts:
+                    body = "|".join(f"(?:{a})" for a in alts)
+                    parts.append(f"(?P<{name}>{body})" if name else f"(?:{body})")
+            self._full = re.compile("|".join(parts) or "(?!)", self.flags)
+        return self._full
 
     def _analyse(self) -> None:
-        firsts = []
-        for k, (_, alts) in enumerate(self.groups):
-            fs = []
-            for j, a in enumerate(alts):
-                f = first_chars(a, self.flags)
-                if f is None or len(f) > self.WIDE:
-                    # Its prefilter: the necessary strings with the fewest
-                    # members ("/" or "|"), cheap to look for.
-                    subs = necessary_conjuncts(a, self.flags)
-                    if subs and len(self._wide) < 16:
-                        self._wide.append((k, j, tuple(min(subs, key=lambda c: (len(c), -min(map(len, c)))))))
-                    f = None
-                fs.append(f)
-            firsts.append(fs)
-        self._wide_strs = [strs for _, _, strs in self._wide]
-        self._firsts = firsts
+        by_word: dict[str, list[int]] = {}
+        by_char: dict[str, list[int]] = {c: [] for c in _ASCII}
+        wild: list[int] = []  # no first word: all of these, for a non-ASCII first character
+        wide: dict[int, tuple[str, ...]] = {}
+        for i, (_, a) in enumerate(self.alts):
+            words = first_words(a, self.flags)
+            if words is not None:
+                for w in words:
+                    by_word.setdefault(w, []).append(i)
+                continue
+            wild.append(i)
+            f = first_chars(a, self.flags)
+            if f is None or len(f) > self.WIDE:
+                subs = necessary_conjuncts(a, self.flags)
+                if subs:
+                    wide[i] = tuple(min(subs, key=lambda c: (len(c), -min(map(len, c)))))
+                f = frozenset(_ASCII)
+            for c in f:
+                by_char[c].append(i)
+        by_char["\x80"] = list(wild)
+        self._by_word = {w: tuple(v) for w, v in by_word.items()}
+        self._initials = frozenset(w[0] for w in by_word) | frozenset(w[0].upper() for w in by_word)
+        self._by_char = {c: tuple(v) for c, v in by_char.items()}
+        self._wide_in = {c: [wide[i] for i in v if i in wide] for c, v in by_char.items()}
+        self._masked: dict[tuple[str, int], tuple[int, ...]] = {}
+        self._wild = tuple(wild)
+        self._wide = wide
+        self._cache: dict[tuple, tuple[int, ...]] = {}
+        self._ready = True
 
-    def _for_key(self, key: str) -> re.Pattern[str] | None:
-        c, mask = key[0], (ord(key[1]) if len(key) > 1 else 0)
-        if self._firsts is None:
-            self._analyse()
-        gated = {(k, j): bool(mask >> b & 1) for b, (k, j, _) in enumerate(self._wide)}
-        keep = tuple(
-            tuple(gated.get((k, j), True) if f is None else c in f for j, f in enumerate(fs))
-            for k, fs in enumerate(self._firsts)  # type: ignore[arg-type]
-        )
-        if keep not in self._by_subset:
-            self._by_subset[keep] = self._build(keep)
-        rx = self._by_key[key] = self._by_subset[keep]
-        return rx
-
-    def match(self, s: str, low: str | None = None, plain: bool | None = None, toks=None) -> re.Match[str] | None:
-        """``full.match(s)`` (same match); *low*, *plain*, *toks* as for _Prefiltered."""
-        c = s[:1]
-        if not c or c >= "\x80":
-            full = self.full
-            return full.match(s) if full is not None else None
-        if self._firsts is None:
-            self._analyse()
-        key = c
-        if self._wide:
-            if plain is None:
-                plain = s.isascii() or TRICKY.search(s) is None
-            mask = 0
-            if plain:
-                if low is None:
-                    low = s.lower()
-                bit = 1
-                for strs in self._wide_strs:
-                    for x in strs:
-                        if x in low:
-                            mask |= bit
-                            break
+    def _unmask(self, c: str, mask: int) -> tuple[int, ...]:
+        """_by_char[c] without the wide alternatives whose bit is not in *mask*."""
+        out, bit = [], 1
+        for i in self._by_char[c]:
+            if i in self._wide:
+                if not mask & bit:
                     bit <<= 1
-            else:
-                mask = (1 << len(self._wide)) - 1
-            if mask:
-                key = c + chr(mask)  # (masks below 2**16: a handful of wide alternatives)
-        rx = self._by_key.get(key, False)
-        if rx is False:
-            rx = self._for_key(key)
-        return rx.match(s) if rx is not None else None  # type: ignore[union-attr]
+                    continue
+                bit <<= 1
+            out.append(i)
+        return tuple(out)
+
+    def _try(self, s: str, cands) -> str | bool | None:
+        rxs = self._rx
+        for i in cands:
+            rx = rxs[i]
+            if rx is None:
+                rx = rxs[i] = re.compile(self.alts[i][1], self.flags)
+            if rx.match(s) is not None:
+                return self.alts[i][0] or True
+        return None
+
+    def first(self, s: str, low: str | None = None, plain: bool | None = None) -> str | bool | None:
+        """The group name (True if unnamed) of the first alternative that
+        matches at the start of *s*, or None. *low* may be a lower-cased
+        text that holds *s*'s (a superset is fine); *plain*: *s* has no
+        TRICKY character."""
+        if not self._ready:
+            self._analyse()
+        if plain is None:
+            plain = s.isascii() or TRICKY.search(s) is None
+        if not plain:
+            m = self.full.match(s)
+            return (m.lastgroup or True) if m is not None else None
+        c = s[:1]
+        if not c:
+            return self._try(s, self._wild)
+        if c >= "\x80":
+            c = "\x80"  # (_by_char's key for all of them: the wild alternatives)
+        chars = self._by_char[c]
+        if self._wide_in[c]:
+            # Leave out the wide alternatives whose strings the line lacks.
+            if low is None:
+                low = s.lower()
+            mask = 0
+            bit = 1
+            for strs in self._wide_in[c]:
+                for x in strs:
+                    if x in low:
+                        mask |= bit
+                        break
+                bit <<= 1
+            key = (c, mask)
+            chars = self._masked.get(key)  # type: ignore[assignment]
+            if chars is None:
+                chars = self._masked[key] = self._unmask(c, mask)
+        words = ()
+        if c in self._initials:  # (the first letter of some first word)
+            m = _RUN.match(s)
+            words = self._by_word.get(m.group().lower(), ())  # type: ignore[union-attr]
+        if not words:
+            return self._try(s, chars) if chars else None
+        if not chars:
+            return self._try(s, words)
+        key = (words, chars)
+        cands = self._cache.get(key)
+        if cands is None:
+            cands = self._cache[key] = tuple(sorted(set(words) | set(chars)))
+        return self._try(s, cands)
+
+    def match(self, s: str, low: str | None = None, plain: bool | None = None, toks=None) -> bool:
+        return self.first(s, low, plain) is not None
 
 
 class _Gate:
@@ -794,13 +912,14 @@ def short_family(t: str, low: str | None = None, plain: bool | None = None, toks
     *low* (``t.lower()``), *plain* (no TRICKY character in *t*) and *toks*
     (its words) may be passed when the caller has them; *floating* False
     when FLOATING_WORDS says no floating phrase can occur."""
-    m = SHORT_ANCHORED.match(t, low, plain, toks)
+    g = SHORT_ANCHORED.first(t, low, plain)
+    if g is not None:
+        return SHORT_NAMES[g]  # type: ignore[index]
+    if not floating:
+        return None
+    m = SHORT_FLOATING.search(t, low, plain, toks)
     if m is None:
-        if not floating:
-            return None
-        m = SHORT_FLOATING.search(t, low, plain, toks)
-        if m is None:
-            return None
+        return None
     return SHORT_NAMES[m.lastgroup]  # type: ignore[index]
 
 
@@ -815,8 +934,8 @@ def long_family(t: str, low: str, plain: bool, toks, floating: bool = True) -> s
     family's anchored then floating phrases in turn would find), with one
     anchored match for all. *floating*: False when FLOATING_WORDS says no
     floating phrase can occur."""
-    m = _LONG_ANCHORED.match(t, low, plain, toks)
-    first = _LONG_NAMES[m.lastgroup] if m is not None else None  # type: ignore[index]
+    g = _LONG_ANCHORED.first(t, low, plain)
+    first = _LONG_NAMES[g] if g is not None else None  # type: ignore[index]
     if not floating:
         return first
     for fam, alts in LONG_FAMILIES:
