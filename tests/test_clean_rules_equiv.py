@@ -74,6 +74,22 @@ def test_token_edges_are_not_word_characters():
     assert "'" in T._TOKEN_EDGE and "’" in T._TOKEN_EDGE and T._WORD.pattern.count("['’]") == 1
 
 
+def test_white_space_is_unprintable_but_the_space():
+    """normalise_line leaves a printable line without double, leading or
+    trailing spaces as it is: str.split() splits on no printable character
+    but " "."""
+    for c in _chars():
+        if c.isspace() and c != " ":
+            assert not c.isprintable(), repr(c)
+
+
+@given(st.text(alphabet=st.sampled_from(list(" a\t\xa0\u2003\u3000\x85\u200bé")), max_size=12))
+def test_normalise_line_is_split_and_join(s):
+    from tui.core.clean.units import _INVISIBLE, normalise_line
+
+    assert normalise_line(s) == " ".join(_INVISIBLE.sub("", s).split())
+
+
 def test_marker_starts_cover_every_marker():
     """_line_unit skips the marker regexes when the first character is not
     in _MARKER_START and not a decimal digit."""

@@ -62,6 +62,10 @@ class Unit:
 def normalise_line(s: str) -> str:
     if not s.isascii():  # (the invisible characters are not ASCII)
         s = _INVISIBLE.sub("", s)
+    # Already normal: every white-space character but " " is unprintable,
+    # so a printable line with no double, leading or trailing space is.
+    if s.isprintable() and "  " not in s and s[:1] != " " and s[-1:] != " ":
+        return s
     return " ".join(s.split())
 
 
