@@ -132,43 +132,62 @@ _IS_STOP = STOPWORDS.__contains__
 _TOKEN_EDGE = ".,;:!?\"()[]{}<>“”‘„«»‹›—–-…/\\|*#~=+&%$@^`'’"
 
 
+def _odd_token(s: str, words: list[str], keys: list[str]) -> None:
+    """The words and \\w+ runs of a stripped token that is not all letters."""
+    if not s:
+        return  # punctuation only
+    if s.isdecimal():
+        keys.append(s)  # a number: a \w+ run, no word
+        return
+    a, sep, b = s.partition("’" if "’" in s else "'")
+    if sep and a.isalpha() and b.isalpha():
+        words.append(s)  # "it's": one word, two runs
+        keys.append(a)
+        keys.append(b)
+        return
+    a, sep, b = s.partition("-")
+    if sep and a.isalpha() and b.isalpha():
+        words.append(a)  # "well-known": two of each
+        words.append(b)
+        keys.append(a)
+        keys.append(b)
+        return
+    words += _WORD.findall(s)
+    keys += _KEYWORD.findall(s)
+
+
 def _features(u: Unit) -> None:
     text = u.text
     low = u.low = text.lower()
     # The words (_WORD) and the key's \w+ runs, found together: neither
     # crosses white space, and a token that is letters once its edges are
-    # stripped is one of each; the commonest other shapes are read here,
-    # the rest by the regexes.
+    # stripped is one of each; the commonest other shapes are read by
+    # _odd_token, the rest by the regexes. Until the first such token the
+    # two lists are the same (one is built).
     words: list[str] = []
-    keys: list[str] = []
-    for t in low.split():
+    keys: list[str] | None = None
+    tokens = iter(low.split())
+    for t in tokens:
         if not t.isalpha():
             s = t.strip(_TOKEN_EDGE)
             if not s.isalpha():
-                if not s:
-                    continue  # punctuation only
-                if s.isdecimal():
-                    keys.append(s)  # a number: a \w+ run, no word
-                    continue
-                a, sep, b = s.partition("’" if "’" in s else "'")
-                if sep and a.isalpha() and b.isalpha():
-                    words.append(s)  # "it's": one word, two runs
-                    keys.append(a)
-                    keys.append(b)
-                    continue
-                a, sep, b = s.partition("-")
-                if sep and a.isalpha() and b.isalpha():
-                    words.append(a)  # "well-known": two of each
-                    words.append(b)
-                    keys.append(a)
-                    keys.append(b)
-                    continue
-                words += _WORD.findall(s)
-                keys += _KEYWORD.findall(s)
-                continue
+                keys = words.copy()
+                _odd_token(s, words, keys)
+                break
             t = s
         words.append(t)
-        keys.append(t)
+    if keys is None:
+        keys = words
+    else:
+        for t in tokens:
+            if not t.isalpha():
+                s = t.strip(_TOKEN_EDGE)
+                if not s.isalpha():
+                    _odd_token(s, words, keys)
+                    continue
+                t = s
+            words.append(t)
+            keys.append(t)
     u.words = words
     u.key = " ".join(keys)
     u.toks = keys  # (a list: a set is made only for the few units the phrase lists may match)
@@ -460,7 +479,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
                     if looks_like_outlet(units[i].text) or looks_like_section(units[i].text):
                         continue
                     nxt = [v for v in units[i + 1: i + 3] if v.nw <= 14]
-                    if any(parse_dateline(v.text) is not None or parse_byline(v.text) or _DATE_BY.match(v.text)
+                    if any(parse_dateline(v.text) is not None or parse_byline(v.text) or ("by" in v.text and _DATE_BY.match(v.text))
                            for v in nxt[:2]):
                         title_i = i
                         # Headline, standfirst, byline: the line above is the headline.
