@@ -222,3 +222,32 @@ def test_listing_rows_end_when_the_library_shrank_since_the_count(tmp_path):
     assert not t.is_alive(), "Listing.rows did not return"
     assert [e.path for e in got[0]] == [str(root / f"{i:04d}.txt") for i in range(50)]
     db.close()
+
+
+async def test_source_list_mark_count_is_not_cut_off_by_a_long_details_line(tmp_path):
+    """A row's mark count came after the outlet, date and reading time, so
+    in the app's list pane (~34 cells) the ellipsis cut it off for most
+    real rows ('Continental News Service · 2023…'): marked articles did not
+    look marked."""
+    from tests.test_source_list import list_app
+    from tui.core.listing import Listing
+    from tui.ui.widgets.source_list import MARKS, SourceList
+
+    db = Database.open(tmp_path / "home")
+    root = "/no-such-copydesk-library"
+    with db.transaction() as c:
+        c.execute("INSERT INTO articles(path, title, status, outlet, published, words) VALUES "
+                  "(?, 'A title long enough to be cut off as well, surely', 'ok', "
+                  "'Continental News Service', '2023-05-17T10:00', 2300)", (f"{root}/a.txt",))
+        c.executemany("INSERT INTO marks(uuid, path, exact, start, end, created, modified) "
+                      "VALUES (?, ?, 'x', 0, 1, 'c', 'm')",
+                      [(f"u{i}", f"{root}/a.txt") for i in range(3)])
+    app = list_app()
+    async with app.run_test(size=(80, 10)) as pilot:
+        sl = app.query_one(SourceList)
+        sl.set_listing(Listing(db, [root]))
+        await pilot.pause()
+        details = sl.render_line(1).text
+        assert "…" in details  # (the line is too long: it is cut)
+        assert f"{MARKS}3" in details
+    db.close()

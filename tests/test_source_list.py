@@ -293,7 +293,7 @@ async def test_widget_fetches_and_builds_only_the_visible_window(tmp_path: Path)
         assert sl.option_count == N_ROWS
         assert sl.virtual_size.height == 2 * N_ROWS
         text = shown(sl)
-        assert "Story number 0" in text and "Outlet · 2024-11-18 · 2 min  ▍1" in text
+        assert "Story number 0" in text and "▍1  Outlet · 2024-11-18 · 2 min" in text
         assert "● Story number 2" in text
         row1 = sl.render_line(2).text  # row 1 (read): no unread dot
         assert "Story number 1" in row1 and "●" not in row1

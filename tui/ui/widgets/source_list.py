@@ -54,9 +54,10 @@ def row_content(entry: Entry) -> Content:
     if entry.words:
         bits.append(f"{max(1, round(entry.words / WORDS_PER_MINUTE))} min")
     details = " · ".join(bits) or "—"
-    parts: list = [("  ", ""), (details, "dim")]
-    if entry.marks:
-        parts += [("  ", ""), (f"{MARKS}{entry.marks}", "$warning")]
+    parts: list = [("  ", "")]
+    if entry.marks:  # first: a long details line is cut at its end
+        parts += [(f"{MARKS}{entry.marks}", "$warning"), ("  ", "")]
+    parts.append((details, "dim"))
     return Content.assemble(line1, "\n", Content.assemble(*parts))
 
 
