@@ -21,8 +21,10 @@ package so both run in this process. Prints ms/page, µs/unit and the ratio.
 from __future__ import annotations
 
 import argparse
+import atexit
 import gzip
 import importlib
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,6 +42,7 @@ MODULES = ("stopwords", "patterns", "meta", "units", "text")
 def load_base(commit: str):
     """The rule modules of *commit* as package ``_cd_base_rules``: (text_units, clean_units)."""
     tmp = Path(tempfile.mkdtemp(prefix="cd-base-rules-"))
+    atexit.register(shutil.rmtree, tmp, True)
     pkg = tmp / "_cd_base_rules"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
@@ -55,7 +58,6 @@ def load_base(commit: str):
 
 
 def corpora(lib_n: int):
-    from tui.core.clean import clean as _  # noqa: F401
     from tui.core.clean.html import html_to_markdown
     from tui.core.textio import strip_controls
 
