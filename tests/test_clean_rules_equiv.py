@@ -241,3 +241,23 @@ def test_necessary_words_and_literals():
     assert P.first_chars(r"(?:ab|cd)e", re.I) == frozenset("acAC")
     assert P.first_chars(r"x?") is None  # matches the empty string
     assert P.first_chars(r"(?=a)b") is None  # lookarounds: anything
+
+
+# -- meta: the date forms are tried only on lines holding their strings -------
+
+_DATEISH = st.text(
+    alphabet=st.sampled_from(list("0123456789 -/.,:JjAaNnFfEeBbMmRrPpYyUuLlGgSsOoCcTtVvDdIiHh\u017f\u212a\u0130\u0131\xa0")),
+    max_size=40,
+)
+
+
+@given(_DATEISH | st.text(max_size=30) | st.sampled_from([
+    "Nov 18, 2024", "18 November 2024", "2024-11-18T10:00", "18/11/2024", "18.11.2024",
+    "\u017fept 3, 2024", "3 \u017fep 2024", "SEP 3 2024", "Mon, 3 June 2024",
+]))
+@settings(max_examples=500, deadline=None)
+def test_date_forms_gate_hides_no_match(s):
+    from tui.core.clean.meta import _DATE_FORMS, _date_matches
+
+    want = [m.span() for m in (f.search(s) for f in _DATE_FORMS) if m]
+    assert [m.span() for m in _date_matches(s)] == want

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tui.core.clean.patterns import OUTLET_WORDS, SECTIONS
+from tui.core.clean.patterns import OUTLET_WORDS, SECTIONS, TRICKY
 
 MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
@@ -30,8 +30,45 @@ _DATE_NOISE = re.compile(
 )
 
 
+_TIME_RX = re.compile(_TIME, re.I)
+_WEEKDAY_RX = re.compile(_WEEKDAY, re.I)
 _HAS_DIGIT = re.compile(r"\d")
 _BYLINE_START = ("by", "written", "words", "story", "author", "reporting", "posted")
+
+
+#: Every match of _DATE_FORMS[0] and [1] holds a month's first three
+#: letters (_MON, IGNORECASE); [2] a "-", [3] a "/" or ".".
+_MONTH_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _date_matches(s: str):
+    """The match of each of _DATE_FORMS in *s*, in order, skipping (as no
+    match) the forms whose necessary strings *s* lacks. The month test reads
+    ``s.lower()``: exact when *s* has no TRICKY character (else not made)."""
+    named = True
+    if s.isascii() or TRICKY.search(s) is None:
+        low = s.lower()
+        named = False
+        for mon in _MONTH_STARTS:
+            if mon in low:
+                named = True
+                break
+    f0, f1, f2, f3 = _DATE_FORMS
+    if named:
+        m = f0.search(s)
+        if m:
+            yield m
+        m = f1.search(s)
+        if m:
+            yield m
+    if "-" in s:
+        m = f2.search(s)
+        if m:
+            yield m
+    if "/" in s or "." in s:
+        m = f3.search(s)
+        if m:
+            yield m
 
 
 def parse_dateline(line: str) -> tuple[str | None, bool] | None:
@@ -43,12 +80,9 @@ def parse_dateline(line: str) -> tuple[str | None, bool] | None:
     s = line.strip()
     if not s or len(s) > 90 or not _HAS_DIGIT.search(s):
         return None
-    for form in _DATE_FORMS:
-        m = form.search(s)
-        if not m:
-            continue
+    for m in _date_matches(s):
         rest = s[: m.start()] + " " + s[m.end():]
-        tm = re.search(_TIME, s[m.end():], re.I)
+        tm = _TIME_RX.search(s[m.end():])
         time_txt = None
         day_first_hint = False
         if tm and tm.group("hh") and (tm.group("mm") or tm.group("ampm")) and tm.start() < 8:
@@ -56,7 +90,7 @@ def parse_dateline(line: str) -> tuple[str | None, bool] | None:
             rest = s[: m.start()] + " " + s[m.end():][: tm.start()] + " " + s[m.end():][tm.end():]
             day_first_hint = tm.group("sep") == "h"
         leftover = _DATE_NOISE.sub(" ", rest).split()
-        leftover = [w for w in leftover if not re.fullmatch(_WEEKDAY, w, re.I)]
+        leftover = [w for w in leftover if not _WEEKDAY_RX.fullmatch(w)]
         if len(leftover) > 2:
             return None
         gd = m.groupdict()
