@@ -261,3 +261,19 @@ def test_date_forms_gate_hides_no_match(s):
 
     want = [m.span() for m in (f.search(s) for f in _DATE_FORMS) if m]
     assert [m.span() for m in _date_matches(s)] == want
+
+
+@given(st.text(alphabet=st.sampled_from(list("aAbOoSsRrWwLlMmüÜàÀ\u017f\u212a\u0130\u0131 :.-xyzTthe")), max_size=30)
+       | st.sampled_from(["About the author", "About Jane Doe", "über Max Mustermann", "à propos de Léa",
+                          "ſobre Ana", "Also read: x", "Related: y", "watch: z", "See also: w", "ALSO ON site.com"]))
+@settings(max_examples=400, deadline=None)
+def test_bio_and_related_start_gates(s):
+    """_family tries BIO_HEADER / RELATED_LEAD only on lines whose first
+    character is non-ASCII or one their matches can start with."""
+    for rx, starts in ((P.BIO_HEADER, T._BIO_STARTS), (P.RELATED_LEAD, T._RELATED_STARTS)):
+        if rx.match(s):
+            assert s[:1] >= "\x80" or s[:1] in starts
+    for c in map(chr, range(128)):
+        for rx, starts in ((P.BIO_HEADER, T._BIO_STARTS), (P.RELATED_LEAD, T._RELATED_STARTS)):
+            if c not in starts:
+                assert rx.match(c + s) is None

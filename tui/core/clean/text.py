@@ -233,6 +233,18 @@ def _is_artifact(u: Unit) -> bool:
 _WRAP = "[]()<>{}|•·*-–—=#~ "
 
 
+def _ascii_starts(rx: re.Pattern[str]) -> frozenset[str]:
+    """The ASCII characters a ``match`` of *rx* can start with (all of them
+    when patterns.first_chars cannot tell). A line starting with another
+    ASCII character (or empty) does not match; non-ASCII ones are tried."""
+    f = P.first_chars(rx.pattern, rx.flags)
+    return f if f is not None else frozenset(map(chr, range(128)))
+
+
+_BIO_STARTS = _ascii_starts(P.BIO_HEADER)
+_RELATED_STARTS = _ascii_starts(P.RELATED_LEAD)
+
+
 def _family(u: Unit) -> str | None:
     """The junk family a unit's wording suggests (None if it looks like prose)."""
     t = u.text.strip(_WRAP) or u.text
@@ -246,15 +258,16 @@ def _family(u: Unit) -> str | None:
     if floating and toks is not None:
         toks = set(toks)
     short = u.nw <= 12 and len(t) <= 120
+    c = t[:1]
     if short:
         fam = P.short_family(t, low, plain, toks, floating)
         if fam is None and t.endswith((".", "…")):
             fam = P.short_family(t.rstrip(".…"), low, plain, toks, floating)
         if fam is not None:
             return fam
-        if P.BIO_HEADER.match(t):
+        if (c in _BIO_STARTS or c >= "\x80") and P.BIO_HEADER.match(t):
             return "author-bio"
-    if P.RELATED_LEAD.match(t):
+    if (c in _RELATED_STARTS or c >= "\x80") and P.RELATED_LEAD.match(t):
         return "related"
     if u.nw <= 20 and "newsletter" in low:
         return "promo"
@@ -359,6 +372,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
         u.fam = _family(u) if len(u.text) > 2 else None
         if u.fam is None and _is_artifact(u):
             u.reason = "share-counter" if _COUNTER.match(u.text) else "artifact"
+    by_text = seen  # (each unit's text -> a unit with that text, its key known)
     _mark_tables(units)
     good_words_before = [0] * (n + 1)
     for i, u in enumerate(units):
@@ -702,7 +716,10 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
         if art.title:
             key = _norm(art.title)
             for b in list(art.blocks):
-                if len(b.text) < 3 * len(art.title) + 10 and _norm(b.text) == key:
+                if len(b.text) >= 3 * len(art.title) + 10:
+                    continue
+                v = by_text.get(b.text)  # (most blocks are a unit's text: its key is _norm of it)
+                if (v.key if v is not None else _norm(b.text)) == key:
                     art.blocks.remove(b)
                     art.removed.append(Removed(b.text, "duplicate", b.start_line, b.end_line))
     if art.title:
