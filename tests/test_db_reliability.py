@@ -239,3 +239,20 @@ def test_open_without_create_never_creates_anything(tmp_path):
     db.close()
     Database.open(missing).close()
     assert (missing / DB_NAME).is_file()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system taking any bytes")
+@pytest.mark.parametrize("name", ["h\udcffome", "h?o#m%e"])
+def test_read_only_connection_to_a_home_with_any_name(tmp_path, name):
+    """A home whose name is not UTF-8 (or holds URI characters) is read
+    like any other (search and the source list connect read-only)."""
+    from tui.core.db import connect_read_only
+
+    home = tmp_path / name
+    db = Database.open(home)
+    db.close()
+    conn = connect_read_only(home / DB_NAME)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] > 0
+    finally:
+        conn.close()

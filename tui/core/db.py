@@ -154,11 +154,13 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def connect_read_only(db_path: str | os.PathLike[str], **kwargs) -> sqlite3.Connection:
     """A read-only connection to the database at *db_path*, whatever
-    characters its path holds (``?``, ``#``, ``%`` are quoted into the URI)."""
+    characters its path holds (``?``, ``#``, ``%`` are quoted into the URI;
+    bytes of a name that is not UTF-8 are quoted as they are)."""
     from urllib.parse import quote
 
     kwargs.setdefault("timeout", 10)
-    return sqlite3.connect(f"file:{quote(os.fspath(db_path))}?mode=ro", uri=True, **kwargs)
+    uri_path = quote(os.fspath(db_path), errors="surrogateescape")
+    return sqlite3.connect(f"file:{uri_path}?mode=ro", uri=True, **kwargs)
 
 class DatabaseError(Exception):
     """A database problem the user must be told about (one clear line)."""
