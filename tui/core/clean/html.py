@@ -99,7 +99,6 @@ def _break_ids() -> frozenset[int]:
     doc = LexborHTMLParser("")
     return frozenset(doc.create_node(t).tag_id for t in _BREAKERS if t[0] not in "-_")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_WS = re.compile(r"\s+")
 
 
 def html_to_markdown(html: str) -> tuple[str, dict]:
