@@ -242,11 +242,12 @@ class Database:
         if home_kind not in (None, "dir"):
             raise DatabaseError(f"the copydesk home {home_path} is not a folder (choose another "
                                 "with --home DIR or COPYDESK_HOME)")
+        db_kind = _kind(path) if home_kind else None
         if not create:
             if home_kind is None:
                 raise HomeMissing(f"no copydesk home at {home_path} (nothing indexed or marked "
                                   "there yet)")
-            if _kind(path) is None:
+            if db_kind is None:
                 raise HomeMissing(f"no copydesk database in {home_path} (nothing indexed or "
                                   "marked there yet)")
         elif home_kind is None:
@@ -255,7 +256,6 @@ class Database:
             except OSError as e:
                 raise DatabaseError(f"cannot create copydesk home {home_path}: "
                                     f"{e.strerror or e}") from None
-        db_kind = _kind(path)
         if db_kind not in (None, "file"):
             what = "a folder" if db_kind == "dir" else "not a regular file"
             raise DatabaseError(f"{path} is {what}, not a copydesk database (move it away, or "
