@@ -36,7 +36,7 @@ from collections import OrderedDict
 from typing import Iterable
 
 from tui.core.db import Database, connect_read_only  # noqa: F401 (re-exported)
-from tui.core.library import Entry, _root_keys, _roots_sql
+from tui.core.library import Entry, Library, _root_keys, _roots_sql
 
 #: Rows fetched per query (a page of the window cache).
 PAGE = 64
@@ -72,7 +72,7 @@ def like_pattern(query: str) -> str:
 def normalize_query(query: str) -> str:
     from tui.core.textio import strip_controls
 
-    return strip_controls(query.replace("\x00", "")).strip()
+    return strip_controls(query).strip()  # (NUL too: it is a C0 control)
 
 
 class Listing:
@@ -333,8 +333,6 @@ class Listing:
     def all_entries(self) -> list[Entry]:
         """Every row, filter ignored (a Python object per article: for the
         command palette, not for the list)."""
-        from tui.core.library import Library
-
         return Library(self.db, self.roots).entries()
 
     def first_ok(self) -> Entry | None:
