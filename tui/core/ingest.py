@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import cache
 from typing import Sequence
 
 #: Reason given when the cleaner itself raised (a bug, not a bad file).
@@ -112,25 +113,20 @@ def doc_json(art) -> str:
     return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
 
 
-_DOC_GETTERS: tuple | None = None
-
-
+@cache
 def _doc_getters() -> tuple:
     """``((names, getter), block_getter, removed_getter)``: the Article's
     fields but ``blocks``/``removed``; the Block's but ``kind``/``text``, in
     order; the Removed's, in order (``operator.attrgetter``: tuples made in C)."""
-    global _DOC_GETTERS
-    if _DOC_GETTERS is None:
-        from dataclasses import fields
-        from operator import attrgetter
+    from dataclasses import fields
+    from operator import attrgetter
 
-        from tui.core.model import Article, Block, Removed
+    from tui.core.model import Article, Block, Removed
 
-        meta = tuple(f.name for f in fields(Article) if f.name not in ("blocks", "removed"))
-        _DOC_GETTERS = ((meta, attrgetter(*meta)),
-                        attrgetter(*(f.name for f in fields(Block) if f.name not in ("kind", "text"))),
-                        attrgetter(*(f.name for f in fields(Removed))))
-    return _DOC_GETTERS
+    meta = tuple(f.name for f in fields(Article) if f.name not in ("blocks", "removed"))
+    return ((meta, attrgetter(*meta)),
+            attrgetter(*(f.name for f in fields(Block) if f.name not in ("kind", "text"))),
+            attrgetter(*(f.name for f in fields(Removed))))
 
 
 def ingest_chunk(items: Sequence[tuple]) -> list[tuple]:
