@@ -560,12 +560,13 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
         reader = self.reader
         reader.show_removed = not reader.show_removed
 
-    def action_export_marks(self) -> None:
-        """Export the open article's marks (or the library's) to a Markdown file."""
+    def action_export_marks(self, fmt: str = "markdown", library: bool = False) -> None:
+        """Export the open article's marks (or, with *library* or no article
+        open, the library's) to a new file in *fmt*; say where."""
         from tui.core.marks import export_file
 
         try:
-            target = export_file(self.db, article=self.current_path)
+            target = export_file(self.db, article=None if library else self.current_path, fmt=fmt)
         except Exception as e:  # noqa: BLE001 - any failure is reported, not raised
             self.notify(Content(f"Export failed: {e}"), severity="error")
             return

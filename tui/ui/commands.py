@@ -49,26 +49,14 @@ class CopydeskCommands(Provider):
             ("Change theme", "Pick a colour theme (remembered)", app.action_change_theme),
             ("Export marks", "Write this article's marks as Markdown", app.action_export_marks),
             ("Export marks as CSV", "This article's marks in Readwise's CSV, for import",
-             partial(self._export, "csv")),
+             partial(app.action_export_marks, "csv")),
             ("Export marks as JSON", "This article's marks as W3C Web Annotations",
-             partial(self._export, "json")),
+             partial(app.action_export_marks, "json")),
             ("Export every mark", "The whole library's marks as Markdown",
-             partial(self._export, "markdown", library=True)),
+             partial(app.action_export_marks, "markdown", library=True)),
             ("Rescan library", "Index new and changed files (Ctrl+R)", app.action_rescan),
             ("Show keys", "Every key binding (?)", app.action_help),
         ]
-
-    def _export(self, fmt: str, library: bool = False) -> None:
-        """Write marks to a new file in the home's exports folder; say where."""
-        from tui.core.marks import export_file
-
-        app = self._app
-        try:
-            target = export_file(app.db, article=None if library else app.current_path, fmt=fmt)
-        except Exception as e:  # noqa: BLE001 - any failure is reported, not raised
-            app.notify(Content(f"Export failed: {e}"), severity="error")
-            return
-        app.notify(Content(f"Marks exported to {target}"), title="Marks")
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():
