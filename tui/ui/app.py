@@ -233,7 +233,7 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
         # Paint the last-read article first; the list (one query over the
         # whole library, big for big libraries) fills in right after.
         path = last_opened(self.db)
-        if path is not None and self._under_roots(path):
+        if path is not None and self.listing.contains(path):  # (one indexed row)
             self.open_path(path)
         else:
             self.reader.load(None)
@@ -274,16 +274,6 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
         if self._rescan_after_load:
             self._rescan_after_load = False
             self.call_after_refresh(self.action_rescan)
-
-    def _under_roots(self, path: str) -> bool:
-        for root in self.roots:
-            try:
-                r = str(root.resolve())
-            except OSError:
-                continue
-            if path == r or path.startswith(r.rstrip(os.sep) + os.sep) or path == str(root):
-                return True
-        return False
 
     # -- opening articles ------------------------------------------------------------
 
