@@ -340,7 +340,7 @@ def read_regular_file(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES, 
         try:
             st = os.stat(p)
         except FileNotFoundError:
-            raise ArticleError("dangling symlink" if os.path.islink(p) else "not found", p) from None
+            raise _not_found(p) from None
         except OSError as e:
             raise ArticleError(_reason(e, "cannot stat"), p) from None
         if stat.S_ISDIR(st.st_mode):
@@ -350,8 +350,8 @@ def read_regular_file(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES, 
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
                      | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise ArticleError("dangling symlink" if os.path.islink(p) else "not found", p) from None
+    except FileNotFoundError:  # (gone since the walk's stat)
+        raise _not_found(p) from None
     except OSError as e:
         raise ArticleError(_reason(e, "cannot open"), p) from None
     try:
@@ -377,6 +377,10 @@ def read_regular_file(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES, 
     if len(data) > max_bytes:
         return _cut_tail(data[:max_bytes]), True, st
     return data, False, st
+
+
+def _not_found(p: str) -> ArticleError:
+    return ArticleError("dangling symlink" if os.path.islink(p) else "not found", p)
 
 
 def _reason(e: OSError, default: str) -> str:
