@@ -133,3 +133,14 @@ def test_html_escape_sequences_end_at_the_line_end(text):
     from tests.test_hostile import check_clean_properties
 
     check_clean_properties(text, "html")
+
+
+def test_plain_start_drops_markers_the_reader_would_see():
+    from tui.core.clean.units import plain_start
+
+    # Non-ASCII digits and leading spaces are read as markers too (re's \d, normalise_line).
+    assert plain_start("\u0663. foo") == "foo"
+    assert plain_start("  # x") == "x"
+    assert plain_start("- > b") == "b"
+    for t in ("foo", "~x", "", "1990 was a year"):
+        assert plain_start(t) == t

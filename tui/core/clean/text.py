@@ -29,7 +29,7 @@ from tui.core.clean.meta import (
     short_title,
 )
 from tui.core.clean.stopwords import STOPWORDS
-from tui.core.clean.units import Unit
+from tui.core.clean.units import Unit, plain_start
 from tui.core.model import CAPTION, HEADING, ITEM, PARAGRAPH, QUOTE, Article, Block, Removed
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -689,7 +689,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
     for u in units:
         if u.label in kinds:
             close_run()
-            text = _plain_start(u.text) if u.label == "p" else u.text
+            text = plain_start(u.text) if u.label == "p" else u.text
             art.blocks.append(Block(kinds[u.label], text, u.start, u.end, u.level if u.label == "h" else 2))
         elif u.label in ("junk", "meta"):
             reason = "metadata" if u.label == "meta" else (u.reason or "navigation")
@@ -704,7 +704,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
     # (with no standfirst) is shown as a paragraph so the Markdown stays unambiguous.
     if art.dek is None and art.blocks and art.blocks[0].kind == CAPTION:
         b = art.blocks[0]
-        art.blocks[0] = Block(PARAGRAPH, _plain_start(b.text), b.start_line, b.end_line)
+        art.blocks[0] = Block(PARAGRAPH, plain_start(b.text), b.start_line, b.end_line)
     if html_meta:
         if not art.title and html_meta.get("title"):
             art.title = _split_site(html_meta["title"])[0]
@@ -1013,25 +1013,6 @@ def _decide_region(units: list[Unit], lo: int, hi: int) -> None:
                 if v.nw >= 2:
                     v.label, v.reason = "p", None
         k = j
-
-
-_MARKUP_START = tuple("#>-+*•0123456789~`_")
-
-
-def _plain_start(text: str) -> str:
-    """A paragraph is written as it is: it must not begin like a heading,
-    quote or list item (a heading's text may be "- x"), or it would be read
-    back as one."""
-    if not text.startswith(_MARKUP_START):
-        return text
-    from tui.core.clean.units import _line_unit
-
-    for _ in range(8):
-        v = _line_unit(text, 0)
-        if v is None or v.hint == "p":
-            break
-        text = v.text
-    return text
 
 
 def _headingish(u: Unit) -> bool:

@@ -131,6 +131,21 @@ def _line_unit(line: str, i: int) -> Unit | None:
     return u
 
 
+def plain_start(text: str) -> str:
+    """*text* without the heading, quote or item markers it begins with: a
+    paragraph written as it is must not be read back as one of those (a
+    heading's text may be "- x")."""
+    c = text[:1]
+    if c.isascii() and c.isprintable() and c != " " and c not in _MARKER_START and not c.isdecimal():
+        return text  # (_line_unit would read a paragraph: the common case)
+    for _ in range(8):
+        v = _line_unit(text, 0)
+        if v is None or v.hint == "p":
+            break
+        text = v.text
+    return text
+
+
 def _looks_wrapped(lines: list[str]) -> bool:
     """Hard-wrapped prose: most non-blank lines fill a fixed width."""
     lens = [len(l) for l in lines if l.strip()]
@@ -193,10 +208,6 @@ def text_units(text: str, *, markdown: bool = False, limit: int | None = None) -
             if u.end - u.start > 1:
                 u.text = strip_inline(u.text)
                 if u.hint == "p":
-                    for _ in range(8):
-                        v = _line_unit(u.text, 0)
-                        if v is None or v.hint == "p":
-                            break
-                        u.text = v.text
+                    u.text = plain_start(u.text)
         units = [u for u in units if u.text]
     return units
