@@ -361,18 +361,17 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
     n = len(units)
     # Features and family are functions of the text alone: a line the page
     # repeats ("Reply", "Like", a comment's timestamp) is read once.
-    seen: dict[str, Unit] = {}
+    by_text: dict[str, Unit] = {}  # each unit's text -> the first unit with it (its key known)
     for u in units:
-        v = seen.get(u.text)
+        v = by_text.get(u.text)
         if v is not None:
             _same_reading(u, v)
             continue
-        seen[u.text] = u
+        by_text[u.text] = u
         _features(u)
         u.fam = _family(u) if len(u.text) > 2 else None
         if u.fam is None and _is_artifact(u):
             u.reason = "share-counter" if _COUNTER.match(u.text) else "artifact"
-    by_text = seen  # (each unit's text -> a unit with that text, its key known)
     _mark_tables(units)
     good_words_before = [0] * (n + 1)
     for i, u in enumerate(units):
@@ -588,7 +587,7 @@ def clean_units(units: list[Unit], *, markdown: bool = False, html_meta: dict | 
 
     # -- 4. the main run of prose -----------------------------------------
     scores = [_score(u) for u in units]
-    lo, hi, best = _main_run(units, scores)
+    lo, hi, _ = _main_run(units, scores)
     if hi >= lo:
         lo, hi = _extend(scores, lo, hi)
         # A marked-up heading ("## Part one") that leads into the run belongs to it.

@@ -50,7 +50,7 @@ class Unit:
     fam: str | None = None
     key: str | None = None     # normalised words, for repetition checks
     low: str | None = None     # text.lower(), for the phrase prefilters
-    toks: set[str] | None = None  # the words of key, as a set
+    toks: list[str] | None = None  # the \w+ runs of key (the phrase prefilters' words)
     footer: bool | None = None  # does patterns.FOOTER_START match (once known)
     plain: bool | None = None  # no character the prefilters cannot read (patterns.TRICKY)
     table: bool = False        # a row of a table, or of a numbered list
