@@ -569,8 +569,9 @@ class _Prefiltered:
                 cand += self.lit_alts[t]
         return cand
 
-    def search(self, s: str, low: str | None = None, plain: bool | None = None, toks=None):
-        """``rx.search(s)``, or None at once when the prefilters rule a match out."""
+    def _hit(self, s: str, low: str | None, plain: bool | None, toks):
+        """``rx.search(s)`` when the prefilters cannot be used, else True if
+        an alternative occurs in *s* (None if none does)."""
         if plain is None:
             plain = s.isascii() or TRICKY.search(s) is None
         if low is None:
@@ -581,23 +582,17 @@ class _Prefiltered:
         for j in cand:
             g, rx = self.alts[j]  # type: ignore[index]
             if g.ok(low, toks) and rx.search(s) is not None:
-                return self.rx.search(s)
+                return True
         return None
+
+    def search(self, s: str, low: str | None = None, plain: bool | None = None, toks=None):
+        """``rx.search(s)``, or None at once when the prefilters rule a match out."""
+        hit = self._hit(s, low, plain, toks)
+        return self.rx.search(s) if hit is True else hit
 
     def any(self, s: str, low: str | None = None, plain: bool | None = None, toks=None) -> bool:
         """Does any alternative occur in *s*?"""
-        if plain is None:
-            plain = s.isascii() or TRICKY.search(s) is None
-        if low is None:
-            low = s.lower()
-        cand = self.candidates(low, plain, toks)
-        if cand is None:
-            return self.rx.search(s) is not None
-        for j in cand:
-            g, rx = self.alts[j]  # type: ignore[index]
-            if g.ok(low, toks) and rx.search(s) is not None:
-                return True
-        return False
+        return self._hit(s, low, plain, toks) is not None
 
 
 class _Alts:
