@@ -39,7 +39,7 @@ _WHOLE_ONLY = frozenset(("hidden", "skip", "print", "overlay", "modal", "popup",
 _JUNK_PAIRS = frozenset(
     ("author bio", "about author", "sr only", "visually hidden", "screen reader", "print only",
      "read more", "more stories", "most popular", "most read", "post meta", "entry meta", "article meta",
-     "tag list", "sign up", "ad slot", "jp relatedposts", "skip link", "skip to", "print only",
+     "tag list", "sign up", "ad slot", "jp relatedposts", "skip link", "skip to",
      "social share", "social links", "social icons", "social bar", "social buttons", "social follow",
      "social sharing", "social media", "social networks", "social widget")
 )
