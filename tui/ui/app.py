@@ -361,10 +361,6 @@ class CopydeskApp(SearchMixin, MarksMixin, App[int]):
     def _on_sources_filtered(self) -> None:
         self._update_status()
 
-    @on(SourceList.EntrySelected)
-    def _on_entry_selected(self, event: SourceList.EntrySelected) -> None:
-        self.open_path(event.entry.path, focus=True)
-
     @on(ArticleView.CursorMoved)
     def _on_cursor_moved(self, event) -> None:
         if self._save_timer is not None:
