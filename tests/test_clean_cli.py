@@ -125,3 +125,18 @@ def test_console_script_end_to_end(tmp_path):
     assert res.returncode == 0
     assert res.stdout.startswith("The White House is reportedly working")
     assert "views expressed" not in res.stdout
+
+
+def test_folder_skipped_file_named_as_the_folder_was_given(capsys, tmp_path, monkeypatch):
+    """A dangling symlink in a folder gets its error line, under the folder's
+    name as typed (like the folder's other files), not its resolved path."""
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "a.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (lib / "gone.txt").symlink_to(tmp_path / "nothing.txt")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "--format", "json", "lib")
+    assert code == 1
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["path"] for r in rows] == ["lib/a.txt", "lib/gone.txt"]
+    assert "error" in rows[1] and "error" not in rows[0]

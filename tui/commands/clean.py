@@ -32,14 +32,18 @@ def _expand(paths: list[str]) -> list[str]:
             from tui.core.library import iter_article_files
 
             real = os.path.realpath(p)
-            skipped: list[tuple[str, str]] = []
-            for f in iter_article_files([p], skipped):
+
+            def shown(f) -> str:
+                """*f* as the user named the folder, not as resolved."""
                 rel = os.path.relpath(f, real)
-                # Shown as the user named the folder, not as resolved.
-                out.append(str(f) if rel.startswith("..") else os.path.join(p, rel))
+                return str(f) if rel.startswith("..") else os.path.join(p, rel)
+
+            skipped: list[tuple[str, str]] = []
+            out.extend(shown(f) for f in iter_article_files([p], skipped))
             # Files the walk skipped (dangling symlinks, symlink loops, names
             # that cannot be shown) get their error line too (paths have no NUL).
-            out.extend(f"\0SKIP{why}\0{sp}" for sp, why in skipped if why != "directory loop")
+            out.extend(f"\0SKIP{why}\0{shown(sp)}" for sp, why in skipped
+                       if why != "directory loop")
         else:
             out.append(p)
     return out
