@@ -55,6 +55,18 @@ def test_folder_without_articles(tmp_path: Path, capsys: pytest.CaptureFixture) 
     assert "no readable articles" in line
 
 
+def test_folder_holding_only_the_home_has_no_articles(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """The home's own files (a marks export) under a library root are not
+    articles: the reader says so instead of opening an empty library."""
+    home = tmp_path / "home"
+    (home / "exports").mkdir(parents=True)
+    (home / "exports" / "marks-2026.md").write_text("# Marks\n\nA quoted passage that is long enough.\n")
+    assert main(["--home", str(home), str(tmp_path)]) == 2
+    line = one_line_error(capsys.readouterr().err)
+    assert "no readable articles" in line
+    assert not (home / "copydesk.db").exists()
+
+
 @pytest.mark.parametrize("name,data,reason", [
     ("empty.txt", b"", "empty"),
     ("blob.txt", bytes(range(256)) * 40, "binary"),

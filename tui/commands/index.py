@@ -85,7 +85,7 @@ class LineProgress:
 def run(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    roots = resolve_roots(args.paths)
+    roots = resolve_roots(args.paths, args.home)
     from tui.core.db import DatabaseError
     from tui.core.library import Library
 

@@ -33,8 +33,10 @@ def _check_file(arg: str, path: Path) -> None:
         raise UsageError(f"{arg}: no readable article (the file is binary)")
 
 
-def resolve_roots(paths: list[str]) -> list[Path]:
-    """The library roots: given paths (checked) or the bundled articles."""
+def resolve_roots(paths: list[str], home: str | None = None) -> list[Path]:
+    """The library roots: given paths (checked) or the bundled articles.
+    The copydesk *home*'s own files (exports...) do not count as articles."""
+    from tui.core.db import resolve_home
     from tui.core.library import bundled_data_dir, iter_article_files
 
     if not paths:
@@ -52,7 +54,7 @@ def resolve_roots(paths: list[str]) -> list[Path]:
         else:
             raise UsageError(f"{p}: not a file or folder")
         roots.append(path)
-    if not any(True for _ in iter_article_files(roots)):
+    if not any(True for _ in iter_article_files(roots, home=resolve_home(home))):
         raise UsageError(f"no readable articles ({SUFFIX_HINT}) in {', '.join(paths)}")
     return roots
 
@@ -96,7 +98,7 @@ def run(args) -> int:
     # exists out of its reach (gc.freeze) and turn it back on.
     gc.disable()
     try:
-        roots = resolve_roots(args.paths)
+        roots = resolve_roots(args.paths, args.home)
         from tui.core.db import DatabaseError
 
         try:

@@ -90,7 +90,7 @@ def run(args) -> int:
 
     if not query_words(query):
         raise UsageError(f"nothing to search for in {query!r} (no words or numbers)")
-    ix = build_index(resolve_roots(args.paths), args.home)
+    ix = build_index(resolve_roots(args.paths, args.home), args.home)
     out = sys.stdout
     if args.passages:
         hits = ix.search_passages(query, limit=args.limit, prefix_last=False)
